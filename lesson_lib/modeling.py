@@ -1,0 +1,317 @@
+"""What every model shares: building from a config, ``from_pretrained``, input checks, the loss, tracing.
+
+The architectures themselves live in ``models/``; this file holds the parts
+that are the same for all of them, so each model file can stay a plain,
+top-to-bottom description of one network.
+
+Used in: models/distilbert.py, models/bert.py; notebooks/*/03_forward_pass (``model.trace``),
+06_save_load, 07_classes_configs.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from . import functional as F
+from .errors import InputTypeError, InputValueError
+
+
+class NewWeightsWarning(UserWarning):
+    """Some weights were not in the checkpoint and start random: the model must be trained before use."""
+
+
+# --- tracing: intermediate tensors as plain data ---------------------------------
+
+@dataclass
+class Step:
+    """One named intermediate tensor of a forward pass."""
+
+    name: str
+    layer: int | None
+    tensor: torch.Tensor
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.tensor.shape)
+
+    @property
+    def label(self) -> str:
+        return self.name if self.layer is None else f"layer {self.layer}: {self.name}"
+
+
+@dataclass
+class ForwardTrace:
+    """Every step of one forward pass, in order, plus the model's normal output.
+
+    >>> trace = model.trace(**batch)        # doctest: +SKIP
+    >>> [s.label for s in trace.steps][:2]  # doctest: +SKIP
+    ['embeddings', 'layer 0: attention_output']
+    """
+
+    steps: list[Step] = field(default_factory=list)
+    output: object = None
+
+    def get(self, name: str, layer: int | None = None) -> torch.Tensor:
+        for s in self.steps:
+            if s.name == name and s.layer == layer:
+                return s.tensor
+        raise KeyError(f"No step {name!r} (layer {layer}); steps: {sorted({s.name for s in self.steps})}")
+
+
+class Recorder:
+    """Passed down a forward pass; blocks call it with (name, tensor). Views read ``steps``."""
+
+    def __init__(self):
+        self.steps: list[Step] = []
+
+    def __call__(self, name: str, tensor: torch.Tensor, layer: int | None = None) -> None:
+        self.steps.append(Step(name, layer, tensor.detach()))
+
+    def layer(self, i: int):
+        return lambda name, tensor: self(name, tensor, layer=i)
+
+
+# --- input checks: mistakes get a sentence, not a stack trace from inside torch ---
+
+def _as_tensor(value, name: str) -> torch.Tensor:
+    if isinstance(value, torch.Tensor):
+        return value
+    try:
+        return torch.as_tensor(value)
+    except (ValueError, TypeError, RuntimeError):
+        raise InputValueError(
+            f"{name} could not be turned into a tensor (rows of different lengths?). "
+            f"Pad the batch: tokenizer(texts, padding=True, return_tensors='pt')."
+        ) from None
+
+
+def _as_index_tensor(value, name: str, like: torch.Tensor | None = None) -> torch.Tensor:
+    t = _as_tensor(value, name)
+    if t.dtype == torch.bool and name != "input_ids":
+        t = t.long()
+    if t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
+        raise InputTypeError(
+            f"{name} must hold whole numbers (torch.long), got dtype {t.dtype}. "
+            f"Token ids come from the tokenizer: tokenizer(text, return_tensors='pt')."
+        )
+    if t.dim() == 1:  # one sentence: treat it as a batch of one
+        t = t.unsqueeze(0)
+    if t.dim() != 2:
+        raise InputValueError(f"{name} must have shape (batch, tokens), got shape {tuple(t.shape)}.")
+    if like is not None and t.shape != like.shape:
+        raise InputValueError(
+            f"{name} has shape {tuple(t.shape)} but input_ids has shape {tuple(like.shape)}; they must match "
+            f"token for token. Make both with the same tokenizer call."
+        )
+    return t.long()
+
+
+def check_inputs(config, input_ids, attention_mask, token_type_ids, unused: dict):
+    """Validate and normalise a model's inputs; returns (input_ids, attention_mask, token_type_ids)."""
+    if isinstance(input_ids, Mapping):  # model(batch), as the seed's TensorFlow half writes it
+        unused = {**{k: v for k, v in input_ids.items() if k != "input_ids"}, **unused}
+        input_ids = input_ids.get("input_ids")
+        attention_mask = unused.pop("attention_mask", attention_mask)
+        token_type_ids = unused.pop("token_type_ids", token_type_ids)
+    extra_types = unused.pop("token_type_ids", None)
+    if unused:
+        raise InputTypeError(
+            f"Unexpected argument(s) {sorted(unused)}. The model takes input_ids, attention_mask, "
+            f"token_type_ids (BERT), labels, output_hidden_states, output_attentions."
+        )
+    if input_ids is None:
+        raise InputValueError("input_ids is missing. Pass the tokenizer's output: model(**tokenizer(text, return_tensors='pt')).")
+    ids = _as_index_tensor(input_ids, "input_ids")
+    B, T = ids.shape
+    if B == 0 or T == 0:
+        raise InputValueError(f"input_ids is empty (shape {(B, T)}). Tokenize at least one sentence.")
+    lo, hi = int(ids.min()), int(ids.max())
+    if lo < 0 or hi >= config.vocab_size:
+        bad = lo if lo < 0 else hi
+        where = (ids == bad).nonzero()[0].tolist()
+        raise InputValueError(
+            f"Token id {bad} (batch {where[0]}, position {where[1]}) is outside this model's vocabulary "
+            f"(ids 0..{config.vocab_size - 1}). Use the tokenizer that belongs to this model."
+        )
+    if T > config.max_position_embeddings:
+        raise InputValueError(
+            f"The sequence has {T} tokens but this model knows only {config.max_position_embeddings} positions. "
+            f"Truncate it: tokenizer(text, truncation=True, max_length={config.max_position_embeddings})."
+        )
+    if attention_mask is None:
+        mask = torch.ones_like(ids)
+    else:
+        mask = _as_index_tensor(attention_mask, "attention_mask", like=ids)
+        if not bool(((mask == 0) | (mask == 1)).all()):
+            raise InputValueError("attention_mask may only hold 0 (padding) and 1 (real token).")
+
+    if getattr(config, "type_vocab_size", None) is None:  # DistilBERT has no token types
+        if extra_types is not None or token_type_ids is not None:
+            types = _as_index_tensor(extra_types if extra_types is not None else token_type_ids, "token_type_ids", like=ids)
+            if bool((types != 0).any()):
+                raise InputValueError(
+                    f"{config.model_type} has no token types (no sentence-pair embedding), but token_type_ids "
+                    f"contains non-zero values. Drop token_type_ids, or use a BERT model for sentence pairs."
+                )
+        return ids, mask, None
+    types = token_type_ids if token_type_ids is not None else extra_types
+    if types is None:
+        types = torch.zeros_like(ids)
+    else:
+        types = _as_index_tensor(types, "token_type_ids", like=ids)
+        if int(types.min()) < 0 or int(types.max()) >= config.type_vocab_size:
+            raise InputValueError(
+                f"token_type_ids must be between 0 and {config.type_vocab_size - 1}, got values "
+                f"{sorted(set(types.flatten().tolist()))[:5]}."
+            )
+    return ids, mask, types
+
+
+def classification_loss(config, logits: torch.Tensor, labels) -> torch.Tensor | None:
+    """Cross-entropy averaged over the batch (or mean squared error when num_labels == 1)."""
+    if labels is None:
+        return None
+    labels = _as_tensor(labels, "labels").to(logits.device)
+    B, C = logits.shape
+    if C == 1 or config.problem_type == "regression":
+        return torch.mean((logits.squeeze(-1) - labels.to(logits.dtype).view(-1)) ** 2)
+    if config.problem_type == "multi_label_classification":
+        return nn.functional.binary_cross_entropy_with_logits(logits, labels.to(logits.dtype))
+    if labels.is_floating_point() or labels.dtype == torch.bool:
+        raise InputTypeError(
+            f"labels must be whole-number class ids (torch.long), got dtype {labels.dtype}. "
+            f"Example: labels=torch.tensor([1, 0])."
+        )
+    labels = labels.reshape(-1)
+    if labels.numel() != B:
+        raise InputValueError(
+            f"labels has {labels.numel()} value(s) but the batch has {B} sentence(s); give one label per sentence."
+        )
+    lo, hi = int(labels.min()), int(labels.max())
+    if lo < 0 or hi >= C:
+        raise InputValueError(
+            f"Label {lo if lo < 0 else hi} is outside 0..{C - 1}: this model has {C} labels "
+            f"({config.id2label}). Use from_pretrained(..., num_labels=N) for a head with N labels."
+        )
+    return F.cross_entropy(logits, labels)
+
+
+# --- the base class ------------------------------------------------------------
+
+_skip_random_init = False
+
+
+@contextmanager
+def no_random_init():
+    """Build a model without drawing random weights (``from_pretrained`` overwrites them at once).
+
+    Drawing ~20 million random numbers only to throw them away is most of a
+    model's construction time, so while loading we turn ``torch.nn.init`` and
+    our own ``post_init`` into no-ops. Tensors the checkpoint does not fill are
+    initialised afterwards (see checkpoint.load_state).
+    """
+    global _skip_random_init
+    names = ("normal_", "uniform_", "kaiming_uniform_", "zeros_", "ones_", "trunc_normal_", "xavier_uniform_")
+    saved = {name: getattr(nn.init, name) for name in names}
+    for name in names:
+        setattr(nn.init, name, lambda tensor, *args, **kwargs: tensor)
+    _skip_random_init = True
+    try:
+        yield
+    finally:
+        _skip_random_init = False
+        for name, fn in saved.items():
+            setattr(nn.init, name, fn)
+
+
+class PreTrainedModel(nn.Module):
+    """A ``torch.nn.Module`` that knows its config and can be saved and loaded like a Hugging Face model."""
+
+    config_class = None
+    base_model_prefix = ""
+    # Parameter-name prefixes of the task head: the only tensors that may be re-initialised
+    # when the checkpoint's shape differs, and only when num_labels was asked for.
+    head_names: tuple[str, ...] = ()
+
+    def __init__(self, config):
+        if not isinstance(config, self.config_class):
+            raise InputTypeError(
+                f"{type(self).__name__} needs a {self.config_class.__name__}, got {type(config).__name__}. "
+                f"Example: {type(self).__name__}({self.config_class.__name__}())."
+            )
+        super().__init__()
+        self.config = config
+        self.name_or_path = ""
+
+    # weights -------------------------------------------------------------------
+    def post_init(self) -> None:
+        if _skip_random_init:
+            return  # inside from_pretrained: the checkpoint fills the values in
+        self.apply(self._init_weights)
+
+    def _init_weights(self, module: nn.Module) -> None:
+        """BERT's recipe: normal(0, 0.02) for weights, zero biases, LayerNorm as identity."""
+        std = self.config.initializer_range
+        with torch.no_grad():
+            if isinstance(module, nn.Linear):
+                module.weight.normal_(0.0, std)
+                if module.bias is not None:
+                    module.bias.zero_()
+            elif isinstance(module, nn.Embedding):
+                if module.weight.requires_grad:  # sinusoidal positions are fixed, not drawn
+                    module.weight.normal_(0.0, std)
+                if module.padding_idx is not None:
+                    module.weight[module.padding_idx].zero_()
+            elif isinstance(module, nn.LayerNorm):
+                module.weight.fill_(1.0)
+                module.bias.zero_()
+
+    @property
+    def base_model(self) -> nn.Module:
+        return getattr(self, self.base_model_prefix, self)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.parameters()).device
+
+    def num_parameters(self, only_trainable: bool = False) -> int:
+        return sum(p.numel() for p in self.parameters() if p.requires_grad or not only_trainable)
+
+    # tracing --------------------------------------------------------------------
+    @torch.no_grad()
+    def trace(self, input_ids=None, attention_mask=None, **kwargs) -> ForwardTrace:
+        """Run one forward pass and keep every intermediate tensor (for chapter 03's step-through)."""
+        recorder = Recorder()
+        output = self(input_ids, attention_mask, _record=recorder, **kwargs)
+        return ForwardTrace(recorder.steps, output)
+
+    # checkpoints ----------------------------------------------------------------
+    @classmethod
+    def from_pretrained(cls, name_or_path, *, num_labels=None, id2label=None, label2id=None, **config_overrides):
+        """Build the model from a folder, the offline default, or a hub name, and load its weights.
+
+        >>> model = BertForSequenceClassification.from_pretrained(DEFAULT_MODEL)   # doctest: +SKIP
+
+        ``num_labels`` (or ``id2label``) different from the checkpoint's gives a new, randomly
+        initialised classifier on top of the pre-trained body (the seed's ``num_labels=10``).
+        """
+        from .checkpoint import load_pretrained
+
+        return load_pretrained(cls, name_or_path, num_labels=num_labels, id2label=id2label, label2id=label2id,
+                               config_overrides=config_overrides)
+
+    def save_pretrained(self, save_directory) -> list:
+        """Write ``config.json`` and ``model.safetensors`` (atomically: an interrupted save keeps the old files)."""
+        from .checkpoint import save_pretrained
+
+        return save_pretrained(self, save_directory)
+
+
+def warn_new_weights(message: str) -> None:
+    warnings.warn(message, NewWeightsWarning, stacklevel=4)

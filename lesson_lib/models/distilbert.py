@@ -1,0 +1,197 @@
+"""DistilBERT, read top to bottom: embeddings -> N transformer blocks -> first token -> classifier.
+
+Symbols used in the shape comments (here and in bert.py):
+    B  batch size (sentences)          T  tokens per sentence (after padding)
+    D  model width (config.dim)        H  attention heads (config.n_heads)
+    d  width of one head (D / H)       F  feed-forward width (config.hidden_dim)
+    C  number of labels (config.num_labels)
+
+Attribute names are the checkpoint's names (``q_lin``, ``sa_layer_norm``,
+``LayerNorm`` with its capital letters...), so a Hugging Face state dict loads
+with ``load_state_dict(strict=True)`` and no renaming table.
+
+    >>> model = DistilBertForSequenceClassification(DistilBertConfig(n_layers=2, dim=64, n_heads=4, hidden_dim=128))
+    >>> model(torch.tensor([[101, 2057, 102]])).logits.shape
+    torch.Size([1, 2])
+
+Used in: notebooks/*/03_forward_pass, 05_attention, 07_classes_configs.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .. import functional as F
+from ..config import DistilBertConfig
+from ..modeling import PreTrainedModel, Recorder, check_inputs, classification_loss
+from ..outputs import BaseModelOutput, SequenceClassifierOutput
+
+
+class Embeddings(nn.Module):
+    """Token id -> vector, plus a learned vector for each position, then LayerNorm."""
+
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(config.vocab_size, config.dim, padding_idx=config.pad_token_id)
+        self.position_embeddings = nn.Embedding(config.max_position_embeddings, config.dim)
+        if config.sinusoidal_pos_embds:
+            # The original Transformer's fixed sin/cos positions, instead of learned ones.
+            with torch.no_grad():
+                self.position_embeddings.weight.copy_(sinusoidal_positions(config.max_position_embeddings, config.dim))
+            self.position_embeddings.weight.requires_grad = False
+        # "LayerNorm" with capitals: that is the name in every BERT-family checkpoint.
+        # eps=1e-12 is fixed in DistilBERT (not in its config.json).
+        self.LayerNorm = nn.LayerNorm(config.dim, eps=1e-12)
+        self.dropout = nn.Dropout(config.dropout)
+
+    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+        T = input_ids.size(1)
+        positions = torch.arange(T, device=input_ids.device)  # (T,)
+        x = self.word_embeddings(input_ids) + self.position_embeddings(positions)  # (B, T, D)
+        return self.dropout(self.LayerNorm(x))  # (B, T, D)
+
+
+def sinusoidal_positions(n_positions: int, dim: int) -> torch.Tensor:
+    pos = torch.arange(n_positions, dtype=torch.float64)[:, None]  # (P, 1)
+    freq = torch.pow(10000.0, -torch.arange(0, dim, 2, dtype=torch.float64) / dim)  # (D/2,)
+    table = torch.zeros(n_positions, dim, dtype=torch.float64)
+    table[:, 0::2] = torch.sin(pos * freq)
+    table[:, 1::2] = torch.cos(pos * freq)
+    return table.float()
+
+
+class MultiHeadSelfAttention(nn.Module):
+    """Every token looks at every (unpadded) token, once per head, and mixes their values."""
+
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.n_heads = config.n_heads
+        self.q_lin = nn.Linear(config.dim, config.dim)
+        self.k_lin = nn.Linear(config.dim, config.dim)
+        self.v_lin = nn.Linear(config.dim, config.dim)
+        self.out_lin = nn.Linear(config.dim, config.dim)
+        self.dropout = nn.Dropout(config.attention_dropout)
+
+    def forward(self, x: torch.Tensor, additive_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        q = F.split_heads(self.q_lin(x), self.n_heads)  # (B, H, T, d)
+        k = F.split_heads(self.k_lin(x), self.n_heads)  # (B, H, T, d)
+        v = F.split_heads(self.v_lin(x), self.n_heads)  # (B, H, T, d)
+        out, weights = F.attention(q, k, v, additive_mask, self.dropout)  # (B, H, T, d), (B, H, T, T)
+        return self.out_lin(F.merge_heads(out)), weights  # (B, T, D)
+
+
+class FFN(nn.Module):
+    """Position-wise feed-forward: widen to F, non-linearity, back to D."""
+
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.lin1 = nn.Linear(config.dim, config.hidden_dim)
+        self.lin2 = nn.Linear(config.hidden_dim, config.dim)
+        self.activation = F.ACTIVATIONS[config.activation]
+        self.dropout = nn.Dropout(config.dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.dropout(self.lin2(self.activation(self.lin1(x))))  # (B, T, F) -> (B, T, D)
+
+
+class TransformerBlock(nn.Module):
+    """Attention, then feed-forward; each adds to its input (residual) and is normalised after ("post-LN")."""
+
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.attention = MultiHeadSelfAttention(config)
+        self.sa_layer_norm = nn.LayerNorm(config.dim, eps=1e-12)
+        self.ffn = FFN(config)
+        self.output_layer_norm = nn.LayerNorm(config.dim, eps=1e-12)
+
+    def forward(self, x, additive_mask, record: Recorder | None = None):
+        a, weights = self.attention(x, additive_mask)  # (B, T, D), (B, H, T, T)
+        x = self.sa_layer_norm(a + x)  # (B, T, D)
+        f = self.ffn(x)  # (B, T, D)
+        out = self.output_layer_norm(f + x)  # (B, T, D)
+        if record is not None:
+            record("attention_output", a)
+            record("after_attention_norm", x)
+            record("ffn_output", f)
+            record("block_output", out)
+        return out, weights
+
+
+class Transformer(nn.Module):
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.layer = nn.ModuleList(TransformerBlock(config) for _ in range(config.n_layers))
+
+
+class DistilBertPreTrainedModel(PreTrainedModel):
+    config_class = DistilBertConfig
+    base_model_prefix = "distilbert"
+
+
+class DistilBertModel(DistilBertPreTrainedModel):
+    """The body: ids -> one vector per token (``last_hidden_state``)."""
+
+    def __init__(self, config: DistilBertConfig):
+        super().__init__(config)
+        self.embeddings = Embeddings(config)
+        self.transformer = Transformer(config)
+        self.post_init()
+
+    def forward(self, input_ids=None, attention_mask=None, output_hidden_states=None, output_attentions=None,
+                return_dict=True, *, _record: Recorder | None = None, **unused) -> BaseModelOutput:
+        input_ids, attention_mask, _ = check_inputs(self.config, input_ids, attention_mask, None, unused)
+        want_hidden = self.config.output_hidden_states if output_hidden_states is None else output_hidden_states
+        want_attn = self.config.output_attentions if output_attentions is None else output_attentions
+
+        x = self.embeddings(input_ids)  # (B, T, D)
+        mask = F.extended_attention_mask(attention_mask, x.dtype)  # (B, 1, 1, T)
+        hidden_states, attentions = [x], []
+        if _record is not None:
+            _record("embeddings", x)
+        for i, block in enumerate(self.transformer.layer):
+            x, weights = block(x, mask, _record.layer(i) if _record is not None else None)
+            hidden_states.append(x)
+            attentions.append(weights)
+            if _record is not None:
+                _record.layer(i)("attention_weights", weights)
+        out = BaseModelOutput(
+            last_hidden_state=x,
+            hidden_states=tuple(hidden_states) if want_hidden else None,
+            attentions=tuple(attentions) if want_attn else None,
+        )
+        return out if return_dict else out.to_tuple()
+
+
+class DistilBertForSequenceClassification(DistilBertPreTrainedModel):
+    """The body plus a head: first token ([CLS]) -> pre_classifier -> ReLU -> classifier -> logits."""
+
+    def __init__(self, config: DistilBertConfig):
+        super().__init__(config)
+        self.distilbert = DistilBertModel(config)
+        self.pre_classifier = nn.Linear(config.dim, config.dim)
+        self.classifier = nn.Linear(config.dim, config.num_labels)
+        self.dropout = nn.Dropout(config.seq_classif_dropout)
+        self.post_init()
+
+    head_names = ("classifier.",)
+
+    def forward(self, input_ids=None, attention_mask=None, labels=None, output_hidden_states=None,
+                output_attentions=None, return_dict=True, *, _record: Recorder | None = None,
+                **unused) -> SequenceClassifierOutput:
+        body = self.distilbert(input_ids, attention_mask, output_hidden_states, output_attentions,
+                               _record=_record, **unused)
+        first = body.last_hidden_state[:, 0]  # (B, D) the [CLS] position
+        pre = torch.relu(self.pre_classifier(first))  # (B, D)
+        logits = self.classifier(self.dropout(pre))  # (B, C)
+        if _record is not None:
+            _record("first_token", first)
+            _record("pre_classifier", pre)
+            _record("logits", logits)
+        out = SequenceClassifierOutput(
+            loss=classification_loss(self.config, logits, labels),
+            logits=logits,
+            hidden_states=body.hidden_states,
+            attentions=body.attentions,
+        )
+        return out if return_dict else out.to_tuple()
