@@ -28,9 +28,6 @@ from .models import (
     DistilBertModel,
 )
 from .outputs import BaseModelOutput, BaseModelOutputWithPooling, SequenceClassifierOutput
-try:  # TEMP until tokenize.py lands
-    from .tokenize import AutoTokenizer, BatchEncoding, BertTokenizer, DistilBertTokenizer
-except ImportError:
-    pass
+from .tokenize import AutoTokenizer, BatchEncoding, BertTokenizer, DistilBertTokenizer
 
 __version__ = "0.1.0"
