@@ -1,0 +1,366 @@
+"""Every word the views show, in Korean and in English: one table per language.
+
+Keys are dotted, ``"<view>.<kind>.<name>"``: the view (``common``, ``tokens``, ``padding``,
+``layers``, ``softmax``, ``attention``, ``config``), then what the text is (``label`` for a
+control, ``title``/``axis`` for a plot, ``explain`` for a sentence of explanation, ``note``
+for a small remark, ``error`` for a message about a bad input), then its name. Values may
+hold ``{placeholders}``, filled by :func:`t`; both languages must use the same ones
+(tests/test_i18n.py checks keys and placeholders).
+
+>>> t("softmax.title.probabilities", "en", temperature=0.5)
+'probabilities (T = 0.5)'
+>>> t("softmax.title.probabilities", "ko", temperature=0.5)
+'확률 (T = 0.5)'
+
+The Korean terms follow the chapters' vocabulary (토큰, 패딩, 어텐션, 로짓, 층, 헤드).
+
+Used in: views/*.py; notebooks pass ``lang=LANG`` to every view.
+"""
+
+from __future__ import annotations
+
+import string
+
+from .errors import InputValueError
+
+LANGUAGES = ("ko", "en")
+
+EN: dict[str, str] = {
+    # --- shared by every view -------------------------------------------------------------------
+    "common.error.empty_text": "The text is empty. Type a sentence first.",
+    "common.error.empty_batch": "There are no sentences. Write at least one sentence, one per line.",
+    "common.error.too_many": "{n} sentences is more than this view takes ({limit}). Use fewer sentences.",
+    "common.error.input": "This input does not work here: {detail}",
+    "common.error.unexpected": "Something went wrong while drawing ({detail}). Change the input and try again.",
+    "common.label.sentences": "sentences",
+    "common.label.sentence": "sentence",
+    "common.sentence_n": "sentence {i}",
+    "common.note.rows_shown": "showing {shown} of {total} sentences",
+    "common.note.cols_shown": "showing {shown} of {total} positions",
+    "common.axis.token": "token",
+    "common.axis.position": "position",
+    # --- tokens: the tokenizer step-through -------------------------------------------------------
+    "tokens.label.text": "text",
+    "tokens.label.group": "jump to",
+    "tokens.label.step": "step",
+    "tokens.group.normalize": "1. normalise",
+    "tokens.group.pre_tokenize": "2. pre-tokenise",
+    "tokens.group.wordpiece": "3. WordPiece",
+    "tokens.group.special_tokens": "4. special tokens",
+    "tokens.group.ids": "5. ids",
+    "tokens.stage.text": "the text as typed",
+    "tokens.stage.cleaned": "normalise: clean up",
+    "tokens.stage.cjk_spaced": "normalise: spaces around Chinese characters",
+    "tokens.stage.nfd": "normalise: NFD (decompose)",
+    "tokens.stage.accents_stripped": "normalise: strip accents",
+    "tokens.stage.lowercased": "normalise: lower case",
+    "tokens.stage.pre_tokenize": "pre-tokenise: split into words",
+    "tokens.stage.wordpiece": "WordPiece",
+    "tokens.stage.wordpiece_word": "WordPiece: word {i} of {n}, '{word}'",
+    "tokens.stage.special_tokens": "add the special tokens",
+    "tokens.stage.ids": "look up the ids",
+    "tokens.explain.text": "One box per character, with its Unicode code point.",
+    "tokens.explain.cleaned": "Control characters are dropped and every kind of space becomes a plain space.",
+    "tokens.explain.cjk_spaced": "Each Chinese character gets spaces around it, so it becomes a word of its own.",
+    "tokens.explain.nfd": "NFD splits characters into base + accent; a Hangul syllable falls apart into its jamo.",
+    "tokens.explain.accents_stripped": "The accent marks are removed (é → e). Hangul jamo stay separate.",
+    "tokens.explain.lowercased": "Everything becomes lower case: this model is uncased.",
+    "tokens.explain.pre_tokenize": "Split on spaces; every punctuation mark becomes a word of its own.",
+    "tokens.explain.wordpiece": "Longest match first: try the whole word, then shorter beginnings, until the vocabulary knows the piece; continue after it with '##'.",
+    "tokens.explain.special_tokens": "[CLS] goes in front and [SEP] at the end.",
+    "tokens.explain.ids": "Each token is replaced by its row number in the vocabulary: the model only sees these numbers.",
+    "tokens.note.more_chars": "… and {n} more characters",
+    "tokens.note.more_items": "… and {n} more",
+    "tokens.note.more_rows": "… and {n} more pieces",
+    "tokens.note.special_word": "A special token typed in the text is kept whole.",
+    "tokens.note.unk_no_match": "No beginning of the rest of this word is in the vocabulary, so the whole word becomes {unk}.",
+    "tokens.note.unk_too_long": "The word is longer than 100 characters, so it becomes {unk} without trying.",
+    "tokens.note.pieces": "pieces: {pieces}",
+    "tokens.note.empty_stage": "(nothing left at this step)",
+    "tokens.note.no_words": "(no words: the text had only spaces or control characters)",
+    "tokens.note.unchanged": "no change at this step",
+    "tokens.error.too_long": "The text has {n} characters; the step-through shows at most {limit}. Use a shorter text.",
+    "tokens.error.no_trace": "This tokenizer cannot show its steps (it has no trace()). Use lesson_lib.AutoTokenizer.",
+    "tokens.note.legend": "grey: not in the vocabulary, green: found",
+    # --- padding: batches, padding, the attention mask -------------------------------------------
+    "padding.title.ids": "input_ids (token above, id below; grey = padding)",
+    "padding.title.mask": "attention_mask (1 = real token, 0 = padding)",
+    "padding.note.shape": "shape (B, T) = ({b}, {t}), as {kind}",
+    "padding.note.lists": "Python lists",
+    "padding.error.max_length": "max_length={max_length} is too small to truncate: every sentence needs [CLS] and [SEP], so use at least 2 (better 8 or more).",
+    "padding.error.ragged_tensor": "return_tensors='{kind}' needs a rectangle, but the sentences have {lo} to {hi} tokens. Turn padding on (padding=True), or set return_tensors to None to see the rows as lists.",
+    "padding.note.ragged": "rows of different lengths ({lengths}): not a rectangle, so not a tensor. Turn padding on.",
+    # --- layers: the forward pass step by step ------------------------------------------------------
+    "layers.label.step": "step",
+    "layers.metric.norm": "vector length",
+    "layers.metric.cosine": "similarity to the last layer",
+    "layers.axis.feature": "feature (one of D numbers)",
+    "layers.axis.label": "label",
+    "layers.axis.layer": "after the embeddings / after layer …",
+    "layers.axis.embeddings": "emb",
+    "layers.axis.norm": "length of the vector",
+    "layers.axis.cosine": "cosine similarity",
+    "layers.title.norm": "each token's vector length, layer by layer",
+    "layers.title.cosine": "each token's similarity to its vector after the last layer",
+    "layers.legend.mean": "mean",
+    "layers.note.mean_heads": "(mean over {h} heads)",
+    "layers.note.no_tokens": "(no real tokens in this sentence)",
+    "layers.explain.embeddings": "Embeddings: a vector for each token id plus one for each position, then LayerNorm.",
+    "layers.explain.attention_output": "Attention's output: what each token gathered from the others, before the residual.",
+    "layers.explain.after_attention_norm": "Residual + LayerNorm: the block's input plus attention's output, normalised.",
+    "layers.explain.ffn_output": "Feed-forward output: each token on its own through two linear layers.",
+    "layers.explain.block_output": "Block output: residual + LayerNorm again; the next block's input.",
+    "layers.explain.attention_weights": "Attention weights: how much each token takes from each other token (shown: the mean over heads).",
+    "layers.explain.first_token": "The first token's ([CLS]) final vector: one vector per sentence.",
+    "layers.explain.pooler": "Pooler: dense + tanh on the first token (BERT).",
+    "layers.explain.pre_classifier": "pre_classifier: dense + ReLU on the first token (DistilBERT).",
+    "layers.explain.logits": "Logits: one score per label and sentence; softmax turns them into probabilities.",
+    "layers.error.no_source": "Give a trace (LayerView(trace, batch=batch)) or a model and its tokenizer (model=..., tokenizer=...).",
+    "layers.error.tokens_mismatch": "The token labels do not fit the trace, which has {b} sentences of {t} positions. Pass the batch the trace was made from: batch=batch.",
+    "layers.error.step_range": "Step {i} does not exist: this trace has steps 0 to {n} - 1.",
+    "common.error.sentence_range": "Sentence {i} does not exist: the batch has {n} sentences (0 to {n} - 1).",
+    # --- softmax and temperature ------------------------------------------------------------------
+    "softmax.label.temperature": "temperature T",
+    "softmax.title.probabilities": "probabilities (T = {temperature})",
+    "softmax.title.scaled": "scores divided by T = {temperature}",
+    "softmax.axis.probability": "probability",
+    "softmax.axis.score": "score",
+    "softmax.legend.scaled": "logit / T",
+    "softmax.legend.raw": "logit",
+    "softmax.note.top": "showing the {shown} labels with the largest scores, of {total}",
+    "softmax.error.not_numbers": "The logits must be numbers (a tensor, an array or lists of numbers).",
+    "softmax.error.shape": "The logits must be (labels,) or (sentences, labels), with at least one of each; got shape {shape}.",
+    "softmax.error.not_finite": "The logits contain inf or NaN, so there is no probability to show. Check the model's output.",
+    "softmax.error.temperature": "The temperature must be a number above 0 (got {value}). Try values between {lo} and {hi}.",
+    # --- attention ------------------------------------------------------------------------------
+    "attention.label.layer": "layer",
+    "attention.label.head": "head",
+    "attention.label.mean": "mean over heads",
+    "attention.label.all": "all heads",
+    "attention.axis.query": "query (the token that looks)",
+    "attention.axis.key": "key (the token looked at)",
+    "attention.title.layer": "layer {layer}",
+    "attention.title.head": "head {head}",
+    "attention.title.mean": "mean over {n} heads",
+    "attention.title.heads": "all {n} heads",
+    "attention.title.layer_heads": "layer {layer}: all {n} heads (rows = queries, columns = keys)",
+    "attention.note.padding": "Hatched columns are padding: every query gives them weight 0. Each row sums to 1.",
+    "attention.error.no_weights": "No attention weights found. Pass model.trace(**batch), or model(**batch, output_attentions=True).",
+    "attention.error.head_range": "Head {head} does not exist: this layer has heads 0 to {n} - 1.",
+    "attention.error.layer_range": "Layer {layer} does not exist: this model has layers 0 to {n} - 1.",
+    "attention.error.shape": "The weights must be a square (T, T) matrix with one token label per row; got {shape} and {n} labels.",
+    # --- config playground --------------------------------------------------------------------------
+    "config.label.layers": "layers",
+    "config.label.heads": "heads",
+    "config.label.width": "width D",
+    "config.label.ffn": "FFN width F",
+    "config.label.num_labels": "labels",
+    "config.part.embeddings": "embeddings",
+    "config.part.layers": "{n} layers",
+    "config.part.one_layer": "one layer",
+    "config.part.head": "head",
+    "config.part.total": "total",
+    "config.title.parameters": "{model}: {total} parameters",
+    "config.title.shapes": "main tensor shapes (B = 2 sentences, T = 16 tokens)",
+    "config.note.per_layer": "one layer: {n}",
+    "config.tensor.input_ids": "input_ids",
+    "config.tensor.embeddings": "embeddings",
+    "config.tensor.q_k_v": "q, k, v per head",
+    "config.tensor.attention_weights": "attention weights",
+    "config.tensor.ffn_hidden": "inside the FFN",
+    "config.tensor.block_output": "block output",
+    "config.tensor.first_token": "first token",
+    "config.tensor.logits": "logits",
+    "config.error.heads": "The width {width} does not split evenly over {heads} heads. Choose a width that is a multiple of {heads} (e.g. {lower} or {upper}), or another number of heads.",
+    "config.error.whole_number": "{name} must be a whole number of at least 1, got {value}.",
+    "config.error.model_type": "model_type {model_type} is not one of {choices}.",
+}
+
+KO: dict[str, str] = {
+    # --- shared by every view -------------------------------------------------------------------
+    "common.error.empty_text": "텍스트가 비어 있습니다. 먼저 문장을 입력하세요.",
+    "common.error.empty_batch": "문장이 없습니다. 한 줄에 한 문장씩, 적어도 한 문장을 쓰세요.",
+    "common.error.too_many": "문장 {n}개는 이 화면이 다룰 수 있는 수({limit}개)보다 많습니다. 문장 수를 줄이세요.",
+    "common.error.input": "이 입력으로는 그릴 수 없습니다: {detail}",
+    "common.error.unexpected": "그리는 중에 문제가 생겼습니다({detail}). 입력을 바꿔서 다시 해 보세요.",
+    "common.label.sentences": "문장들",
+    "common.label.sentence": "문장",
+    "common.sentence_n": "문장 {i}",
+    "common.note.rows_shown": "문장 {total}개 중 {shown}개 표시",
+    "common.note.cols_shown": "위치 {total}개 중 {shown}개 표시",
+    "common.axis.token": "토큰",
+    "common.axis.position": "위치",
+    # --- tokens ---------------------------------------------------------------------------------
+    "tokens.label.text": "텍스트",
+    "tokens.label.group": "단계 이동",
+    "tokens.label.step": "단계",
+    "tokens.group.normalize": "1. 정규화",
+    "tokens.group.pre_tokenize": "2. 사전 토큰화",
+    "tokens.group.wordpiece": "3. 워드피스",
+    "tokens.group.special_tokens": "4. 특수 토큰",
+    "tokens.group.ids": "5. 토큰 ID",
+    "tokens.stage.text": "입력한 그대로의 텍스트",
+    "tokens.stage.cleaned": "정규화: 정리",
+    "tokens.stage.cjk_spaced": "정규화: 한자 앞뒤에 공백",
+    "tokens.stage.nfd": "정규화: NFD (분해)",
+    "tokens.stage.accents_stripped": "정규화: 악센트 제거",
+    "tokens.stage.lowercased": "정규화: 소문자 변환",
+    "tokens.stage.pre_tokenize": "사전 토큰화: 단어로 나누기",
+    "tokens.stage.wordpiece": "워드피스",
+    "tokens.stage.wordpiece_word": "워드피스: 단어 {n}개 중 {i}번째, '{word}'",
+    "tokens.stage.special_tokens": "특수 토큰 붙이기",
+    "tokens.stage.ids": "토큰 ID 찾기",
+    "tokens.explain.text": "글자 하나에 칸 하나, 아래는 유니코드 코드 포인트입니다.",
+    "tokens.explain.cleaned": "제어 문자는 지우고, 모든 종류의 공백을 보통 공백으로 바꿉니다.",
+    "tokens.explain.cjk_spaced": "한자 앞뒤에 공백을 넣어 한자 하나가 단어 하나가 되게 합니다.",
+    "tokens.explain.nfd": "NFD는 글자를 기본 글자와 악센트로 나눕니다. 한글 음절은 자모로 흩어집니다.",
+    "tokens.explain.accents_stripped": "악센트 기호를 지웁니다(é → e). 한글 자모는 흩어진 채로 남습니다.",
+    "tokens.explain.lowercased": "모두 소문자로 바꿉니다. 이 모델은 대소문자를 구분하지 않습니다(uncased).",
+    "tokens.explain.pre_tokenize": "공백에서 나누고, 구두점은 하나하나 따로 떼어 단어로 만듭니다.",
+    "tokens.explain.wordpiece": "가장 긴 것부터: 단어 전체, 그다음 점점 짧은 앞부분을 어휘 사전에서 찾습니다. 찾으면 그 뒤부터 '##'을 붙여 계속합니다.",
+    "tokens.explain.special_tokens": "앞에 [CLS], 끝에 [SEP]를 붙입니다.",
+    "tokens.explain.ids": "토큰을 어휘 사전의 줄 번호(토큰 ID)로 바꿉니다. 모델이 보는 것은 이 숫자뿐입니다.",
+    "tokens.note.more_chars": "… 글자 {n}개 더 있음",
+    "tokens.note.more_items": "… {n}개 더 있음",
+    "tokens.note.more_rows": "… 조각 {n}개 더 있음",
+    "tokens.note.special_word": "텍스트에 쓴 특수 토큰은 나누지 않고 그대로 둡니다.",
+    "tokens.note.unk_no_match": "이 단어의 남은 부분은 어떤 앞부분도 어휘 사전에 없어서, 단어 전체가 미등록 토큰 {unk}이 됩니다.",
+    "tokens.note.unk_too_long": "단어가 100글자보다 길어서, 찾아보지 않고 미등록 토큰 {unk}이 됩니다.",
+    "tokens.note.pieces": "조각: {pieces}",
+    "tokens.note.empty_stage": "(이 단계에서 남은 글자가 없습니다)",
+    "tokens.note.no_words": "(단어가 없습니다: 공백이나 제어 문자만 있었습니다)",
+    "tokens.note.unchanged": "이 단계에서는 바뀐 것이 없습니다",
+    "tokens.error.too_long": "텍스트가 {n}글자입니다. 단계 보기는 {limit}글자까지만 보여 줍니다. 더 짧게 줄이세요.",
+    "tokens.error.no_trace": "이 토크나이저는 단계를 보여 줄 수 없습니다(trace()가 없음). lesson_lib.AutoTokenizer를 쓰세요.",
+    "tokens.note.legend": "회색: 어휘 사전에 없음, 초록색: 찾음",
+    # --- padding ---------------------------------------------------------------------------------
+    "padding.title.ids": "input_ids (위는 토큰, 아래는 id; 회색 = 패딩)",
+    "padding.title.mask": "attention_mask (1 = 진짜 토큰, 0 = 패딩)",
+    "padding.note.shape": "모양 (B, T) = ({b}, {t}), {kind}",
+    "padding.note.lists": "파이썬 리스트",
+    "padding.error.max_length": "max_length={max_length}은(는) 잘라내기(truncation)에 너무 작습니다. 문장마다 [CLS]와 [SEP]가 필요하므로 2 이상(되도록 8 이상)을 쓰세요.",
+    "padding.error.ragged_tensor": "return_tensors='{kind}'는 직사각형이 필요한데, 문장들의 토큰 수가 {lo}개에서 {hi}개로 다릅니다. 패딩을 켜거나(padding=True) return_tensors를 None으로 두고 리스트로 보세요.",
+    "padding.note.ragged": "줄마다 길이가 다릅니다({lengths}). 직사각형이 아니므로 텐서가 될 수 없습니다. 패딩을 켜세요.",
+    # --- layers ----------------------------------------------------------------------------------
+    "layers.label.step": "단계",
+    "layers.metric.norm": "벡터 길이",
+    "layers.metric.cosine": "마지막 층과의 유사도",
+    "layers.axis.feature": "특성 (D개 숫자 중 하나)",
+    "layers.axis.label": "라벨",
+    "layers.axis.layer": "임베딩 뒤 / 층 … 뒤",
+    "layers.axis.embeddings": "임베딩",
+    "layers.axis.norm": "벡터의 길이",
+    "layers.axis.cosine": "코사인 유사도",
+    "layers.title.norm": "토큰마다 은닉 상태 벡터의 길이, 층별로",
+    "layers.title.cosine": "토큰마다 마지막 층 뒤의 은닉 상태와의 코사인 유사도",
+    "layers.legend.mean": "평균",
+    "layers.note.mean_heads": "(헤드 {h}개의 평균)",
+    "layers.note.no_tokens": "(이 문장에는 진짜 토큰이 없습니다)",
+    "layers.explain.embeddings": "임베딩: 토큰 ID마다 벡터 하나, 위치마다 벡터 하나(위치 임베딩)를 더한 뒤 층 정규화(LayerNorm).",
+    "layers.explain.attention_output": "어텐션 출력: 각 토큰이 다른 토큰들에게서 모은 것 (잔차를 더하기 전).",
+    "layers.explain.after_attention_norm": "잔차 연결 + 층 정규화: 블록의 입력에 어텐션 출력을 더하고 정규화합니다.",
+    "layers.explain.ffn_output": "피드포워드 신경망 출력: 토큰마다 따로 선형층 두 개를 지납니다.",
+    "layers.explain.block_output": "블록 출력: 다시 잔차 연결 + 층 정규화. 다음 블록의 입력이 됩니다.",
+    "layers.explain.attention_weights": "어텐션 가중치: 각 토큰이 다른 토큰에서 얼마나 가져오는지 (여기서는 헤드 평균).",
+    "layers.explain.first_token": "첫 토큰([CLS])의 마지막 벡터: 문장마다 벡터 하나.",
+    "layers.explain.pooler": "풀러: 첫 토큰에 dense + tanh (BERT).",
+    "layers.explain.pre_classifier": "pre_classifier: 첫 토큰에 dense + ReLU (DistilBERT).",
+    "layers.explain.logits": "로짓: 문장마다, 라벨마다 점수 하나. 소프트맥스가 확률로 바꿉니다.",
+    "layers.error.no_source": "trace를 주거나(LayerView(trace, batch=batch)) 모델과 토크나이저를 주세요(model=..., tokenizer=...).",
+    "layers.error.tokens_mismatch": "토큰 라벨이 trace와 맞지 않습니다. trace는 문장 {b}개, 위치 {t}개입니다. trace를 만든 배치를 batch=batch로 넘기세요.",
+    "layers.error.step_range": "단계 {i}은(는) 없습니다. 이 trace의 단계는 0부터 {n} - 1까지입니다.",
+    "common.error.sentence_range": "문장 {i}은(는) 없습니다. 배치에는 문장이 {n}개 있습니다(0부터 {n} - 1까지).",
+    # --- softmax ---------------------------------------------------------------------------------
+    "softmax.label.temperature": "온도 T",
+    "softmax.title.probabilities": "확률 (T = {temperature})",
+    "softmax.title.scaled": "T = {temperature}로 나눈 점수",
+    "softmax.axis.probability": "확률",
+    "softmax.axis.score": "점수",
+    "softmax.legend.scaled": "로짓 / T",
+    "softmax.legend.raw": "로짓",
+    "softmax.note.top": "라벨 {total}개 중 점수가 가장 큰 {shown}개 표시",
+    "softmax.error.not_numbers": "로짓은 숫자여야 합니다(텐서, 배열, 숫자 리스트).",
+    "softmax.error.shape": "로짓의 모양은 (라벨,) 또는 (문장, 라벨)이고 각각 하나 이상이어야 합니다. 받은 모양: {shape}.",
+    "softmax.error.not_finite": "로짓에 inf나 NaN이 있어서 확률을 보여 줄 수 없습니다. 모델의 출력을 확인하세요.",
+    "softmax.error.temperature": "온도는 0보다 큰 숫자여야 합니다(받은 값: {value}). {lo}에서 {hi} 사이의 값을 써 보세요.",
+    # --- attention -------------------------------------------------------------------------------
+    "attention.label.layer": "층",
+    "attention.label.head": "헤드",
+    "attention.label.mean": "헤드 평균",
+    "attention.label.all": "모든 헤드",
+    "attention.axis.query": "쿼리 (보는 토큰)",
+    "attention.axis.key": "키 (보이는 토큰)",
+    "attention.title.layer": "층 {layer}",
+    "attention.title.head": "헤드 {head}",
+    "attention.title.mean": "헤드 {n}개의 평균",
+    "attention.title.heads": "헤드 {n}개 모두",
+    "attention.title.layer_heads": "층 {layer}: 헤드 {n}개 모두 (행 = 쿼리, 열 = 키)",
+    "attention.note.padding": "빗금 친 열은 패딩입니다. 어떤 쿼리도 여기에 가중치를 주지 않습니다(0). 각 행의 합은 1입니다.",
+    "attention.error.no_weights": "어텐션 가중치가 없습니다. model.trace(**batch)나 model(**batch, output_attentions=True)의 결과를 넘기세요.",
+    "attention.error.head_range": "헤드 {head}은(는) 없습니다. 이 층의 헤드는 0부터 {n} - 1까지입니다.",
+    "attention.error.layer_range": "층 {layer}은(는) 없습니다. 이 모델의 층은 0부터 {n} - 1까지입니다.",
+    "attention.error.shape": "가중치는 (T, T) 정사각 행렬이고 행마다 토큰 라벨이 하나 있어야 합니다. 받은 것: {shape}, 라벨 {n}개.",
+    # --- config playground -----------------------------------------------------------------------
+    "config.label.layers": "층 수",
+    "config.label.heads": "헤드 수",
+    "config.label.width": "너비 D",
+    "config.label.ffn": "FFN 너비 F",
+    "config.label.num_labels": "라벨 수",
+    "config.part.embeddings": "임베딩",
+    "config.part.layers": "층 {n}개",
+    "config.part.one_layer": "층 하나",
+    "config.part.head": "분류기(헤드)",
+    "config.part.total": "합계",
+    "config.title.parameters": "{model}: 파라미터 {total}",
+    "config.title.shapes": "주요 텐서의 모양 (B = 문장 2개, T = 토큰 16개)",
+    "config.note.per_layer": "층 하나: {n}",
+    "config.tensor.input_ids": "input_ids",
+    "config.tensor.embeddings": "임베딩",
+    "config.tensor.q_k_v": "헤드별 q, k, v",
+    "config.tensor.attention_weights": "어텐션 가중치",
+    "config.tensor.ffn_hidden": "FFN 내부",
+    "config.tensor.block_output": "블록 출력",
+    "config.tensor.first_token": "첫 토큰",
+    "config.tensor.logits": "로짓",
+    "config.error.heads": "너비 {width}은(는) 헤드 {heads}개로 똑같이 나누어지지 않습니다. {heads}의 배수(예: {lower}, {upper})를 고르거나 헤드 수를 바꾸세요.",
+    "config.error.whole_number": "{name}은(는) 1 이상의 정수여야 합니다. 받은 값: {value}.",
+    "config.error.model_type": "model_type {model_type}은(는) {choices} 중 하나가 아닙니다.",
+}
+
+STRINGS: dict[str, dict[str, str]] = {"ko": KO, "en": EN}
+
+
+def check_lang(lang) -> str:
+    """``lang`` if it is a language we have, else an InputValueError listing the choices.
+
+    >>> check_lang("ko")
+    'ko'
+    """
+    if not isinstance(lang, str) or lang not in STRINGS:
+        raise InputValueError(
+            f"lang={lang!r} is not a language of this kit. Choose one of {list(LANGUAGES)}, e.g. lang='ko'."
+        )
+    return lang
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a text expects. ``placeholders("{n} of {total}") == {"n", "total"}``."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def t(key: str, lang: str, **fmt) -> str:
+    """The text for ``key`` in ``lang``, with its ``{placeholders}`` filled from ``fmt``.
+
+    >>> t("common.sentence_n", "ko", i=2)
+    '문장 2'
+    """
+    table = STRINGS[check_lang(lang)]
+    if key not in table:
+        raise KeyError(f"No UI text {key!r} in lesson_lib.i18n; keys are '<view>.<kind>.<name>', "
+                       f"e.g. 'softmax.title.probabilities'.")
+    template = table[key]
+    missing = placeholders(template) - set(fmt)
+    if missing:
+        raise KeyError(f"UI text {key!r} needs {sorted(missing)}: t({key!r}, lang, "
+                       + ", ".join(f"{m}=..." for m in sorted(missing)) + ")")
+    return template.format(**fmt)

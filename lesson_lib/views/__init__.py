@@ -1,0 +1,43 @@
+"""The notebook widgets: each a pure drawing function plus a thin ipywidgets class over it.
+
+    tokens.py            TokenView       the tokenizer step by step (tok.trace)          chapter 01, 09
+    padding.py           PaddingView     padded id matrix and attention mask             chapter 02
+    layers.py            LayerView       the forward pass step by step (model.trace)     chapter 03
+    softmax.py           SoftmaxView     logits -> probabilities, with a temperature      chapter 04
+    attention.py         AttentionView   attention weights per layer and head             chapter 05
+    config_playground.py ConfigView      parameter counts and shapes from a config        chapter 07
+
+Every widget takes ``lang="ko"`` or ``"en"``, shows one PNG of its current state (also where
+widgets do not render), has ``save_png(path)``, and turns a bad input into a message.
+For a static figure in a chapter: ``fig = plt.figure(figsize=(9, 4)); draw_batch(fig, batch, lang=LANG)``,
+or ``render_batch(batch, lang=LANG)`` (a new ``Figure``; the notebook shows it as a picture).
+Importing this package puts the Korean font in place for matplotlib (lesson_lib.fonts).
+
+Used in: notebooks/*; tests/test_views.py.
+"""
+
+from ..fonts import use_korean_font
+from .attention import (AttentionView, attention_matrix, attention_stack, draw_attention, draw_attention_heads,
+                        render_attention)
+from .config_playground import (ConfigView, count_parameters, draw_parameter_counts, main_shapes, make_config,
+                                render_config)
+from .layers import (LayerView, cosine_to_final, draw_hidden_state_norms, draw_step, hidden_state_norms, render_depth,
+                     render_step, step_matrix, traced_batch)
+from .padding import PaddingView, draw_batch, draw_id_grid, draw_mask_grid, pad_batch, render_batch
+from .softmax import SoftmaxView, draw_probabilities, draw_softmax, probabilities, render_softmax
+from .tokens import TokenView, draw_token_stage, render_token_stage, token_stages
+
+use_korean_font()
+
+__all__ = [
+    # widgets
+    "AttentionView", "ConfigView", "LayerView", "PaddingView", "SoftmaxView", "TokenView",
+    # what they compute (pure)
+    "attention_matrix", "attention_stack", "cosine_to_final", "count_parameters", "hidden_state_norms",
+    "main_shapes", "make_config", "pad_batch", "probabilities", "step_matrix", "token_stages", "traced_batch",
+    # what they draw (on an axes or figure you give), and ready-made figures
+    "draw_attention", "draw_attention_heads", "draw_batch", "draw_hidden_state_norms", "draw_id_grid",
+    "draw_mask_grid", "draw_parameter_counts", "draw_probabilities", "draw_softmax", "draw_step",
+    "draw_token_stage", "render_attention", "render_batch", "render_config", "render_depth", "render_softmax",
+    "render_step", "render_token_stage",
+]

@@ -1,0 +1,191 @@
+"""What every view draws with: figure size and resolution, colours, labels that always render.
+
+Figures are built with ``matplotlib.figure.Figure`` directly, not ``pyplot``: pyplot keeps
+every figure in a global list until it is closed, which is how a widget that redraws on
+every slider step leaks memory. A ``Figure`` that nobody references is simply freed.
+
+Used in: every file in views/.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+
+import numpy as np
+from matplotlib import transforms as mtransforms
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from ..fonts import displayable, use_korean_font
+
+DPI = 80  # modest: a 9-inch-wide figure is 720 px, sharp enough on screen, fast to render
+VALUE_CMAP = "RdBu_r"  # signed values (hidden states, logits): blue < 0 < red, white at 0
+WEIGHT_CMAP = "Blues"  # values in [0, 1] (attention weights, probabilities)
+PAD_COLOR = "#d9d9d9"  # padding cells everywhere
+SPECIAL_COLOR = "#fde9b0"  # [CLS], [SEP]
+TOKEN_COLOR = "#dbe9f6"
+CHANGED_COLOR = "#f9c9b6"  # characters a normalisation step changed
+ACCEPT_COLOR = "#c7e9c0"
+REJECT_COLOR = "#f0f0f0"
+EDGE_COLOR = "#555555"
+SPECIAL_TOKENS = ("[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]")
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure of fixed size (inches) at :data:`DPI`, with the Korean font in place."""
+    use_korean_font()
+    return Figure(figsize=(width, height), dpi=DPI)
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes; identical input gives identical bytes (no timestamp, no version)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def text_width(text: str) -> int:
+    """Width in "columns": Hangul, CJK and full-width characters take two, like in a terminal."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def label(token, max_width: int = 12) -> str:
+    """A token or word as a label: drawable characters only, cut with "…" if too wide."""
+    text = displayable(str(token))
+    if text_width(text) <= max_width:
+        return text
+    out = ""
+    for ch in text:
+        if text_width(out + ch) > max_width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def visible_char(ch: str) -> str:
+    """How one character is shown in a character strip: spaces and marks made visible."""
+    if ch == " ":
+        return "␣"
+    if unicodedata.combining(ch):
+        return "\u25cc" + ch  # a dotted circle carries a lone accent, as in Unicode charts
+    return displayable(ch)
+
+
+def draw_boxes(ax, labels, *, sublabels=None, colors=None, fontsize=11, max_rows=6, width_chars=80,
+               line_starts=(), title=None) -> int:
+    """Lay out labelled boxes left to right, wrapping lines, in axes coordinates. Returns how many fit.
+
+    Used for tokens, words and characters: one box per item, optional small text under each;
+    ``line_starts``: indices of items that must begin a new line.
+    """
+    ax.set_axis_off()
+    ax.set_xlim(0, width_chars)
+    row_height = 2.6 if sublabels is not None else 1.8
+    ax.set_ylim(max_rows * row_height, 0)  # row 0 at the top
+    x, row, shown = 0.0, 0, 0
+    for i, text in enumerate(labels):
+        w = max(2.0, text_width(text) + 1.4)
+        if sublabels is not None:
+            w = max(w, text_width(str(sublabels[i])) * 0.8 + 1.0)
+        if (x + w > width_chars or i in line_starts) and x > 0:
+            x, row = 0.0, row + 1
+        if row >= max_rows:
+            break
+        y = row * row_height
+        color = colors[i] if colors is not None else TOKEN_COLOR
+        ax.add_patch(Rectangle((x + 0.1, y + 0.15), w - 0.2, 1.4, facecolor=color, edgecolor=EDGE_COLOR, lw=0.6))
+        ax.text(x + w / 2, y + 0.85, text, ha="center", va="center", fontsize=fontsize)
+        if sublabels is not None:
+            ax.text(x + w / 2, y + 2.05, str(sublabels[i]), ha="center", va="center", fontsize=fontsize * 0.72,
+                    color="#333333")
+        x += w
+        shown += 1
+    if title is not None:
+        ax.set_title(title, loc="left", fontsize=11)
+    return shown
+
+
+def heatmap(ax, matrix, *, cmap=VALUE_CMAP, symmetric=True, vmin=None, vmax=None, annotate=False, fmt="{:.2f}"):
+    """imshow with a sensible colour range; annotate small matrices with their values."""
+    m = np.asarray(matrix, dtype=float)
+    if symmetric:
+        # A few huge features (BERT has some) would wash every other cell out to white: scale to the
+        # 99th percentile of |value| for big matrices; the colour bar ends there (larger = darkest).
+        bound = float(np.nanpercentile(np.abs(m), 99) if m.size > 256 else np.nanmax(np.abs(m))) if m.size else 1.0
+        bound = bound if bound > 0 and math.isfinite(bound) else 1.0
+        vmin, vmax = -bound, bound
+    image = ax.imshow(m, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest")
+    if annotate and m.size:
+        lo, hi = image.get_clim()
+        for (r, c), v in np.ndenumerate(m):
+            # Dark text on light cells, light text on dark cells.
+            strong = abs(v - (lo + hi) / 2) > 0.3 * (hi - lo) if symmetric else (v - lo) > 0.6 * (hi - lo)
+            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if strong else "black")
+    return image
+
+
+def tick_labels(ax, axis: str, labels, *, max_labels: int = 40, rotation: int = 0, fontsize: int = 9,
+                colors=None) -> float:
+    """Label the positions 0, 1, ... of an axis (every k-th one when there are too many).
+
+    Drawn as plain texts beside the axes instead of matplotlib ticks: a tick is two lines,
+    two labels and several size computations, and heatmaps with 30 tokens per side spent
+    most of their redraw time there. Returns how far the labels reach from the axes, in
+    points, for :func:`axis_title`.
+    """
+    labels = [label(x) for x in labels]
+    n = len(labels)
+    step = max(1, math.ceil(n / max_labels))
+    if axis == "x":
+        ax.set_xticks([])
+        place = mtransforms.offset_copy(mtransforms.blended_transform_factory(ax.transData, ax.transAxes),
+                                        fig=ax.figure, y=-3, units="points")
+        for i in range(0, n, step):
+            ax.text(i, 0, labels[i], transform=place, rotation=rotation, fontsize=fontsize, va="top",
+                    ha="right" if rotation else "center", rotation_mode="anchor",
+                    color=colors[i] if colors is not None else "black")
+    else:
+        ax.set_yticks([])
+        place = mtransforms.offset_copy(mtransforms.blended_transform_factory(ax.transAxes, ax.transData),
+                                        fig=ax.figure, x=-3, units="points")
+        for i in range(0, n, step):
+            ax.text(0, i, labels[i], transform=place, fontsize=fontsize, ha="right", va="center",
+                    color=colors[i] if colors is not None else "black")
+    widest = max((text_width(x) for x in labels), default=1) * 0.55 * fontsize
+    if axis == "x" and not rotation:
+        return 3 + 1.3 * fontsize
+    if axis == "x":
+        angle = math.radians(rotation)
+        return 3 + widest * math.sin(angle) + fontsize * math.cos(angle)
+    return 3 + widest
+
+
+def axis_title(ax, axis: str, text: str, reach: float, fontsize: int = 9) -> None:
+    """An axis title placed just beyond labels drawn by :func:`tick_labels` (``reach`` points out)."""
+    if axis == "x":
+        place = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=-(reach + 3), units="points")
+        ax.text(0.5, 0, text, transform=place, ha="center", va="top", fontsize=fontsize)
+    else:
+        place = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, x=-(reach + 3), units="points")
+        # Rotated a quarter turn: "bottom" of the unrotated text is its right side on the page.
+        ax.text(0, 0.5, text, transform=place, ha="center", va="bottom", rotation=90, fontsize=fontsize,
+                rotation_mode="anchor")
+
+
+def hatch_columns(ax, columns, n_rows: int, color: str = "#7f7f7f") -> None:
+    """Hatch whole columns of an imshow grid (e.g. padded key positions)."""
+    for c in columns:
+        ax.add_patch(Rectangle((c - 0.5, -0.5), 1, n_rows, fill=False, hatch="///", edgecolor=color, lw=0))
+
+
+def note(ax, text: str, *, y: float = -0.02, fontsize: int = 9) -> None:
+    """A small grey remark under an axes (e.g. "showing 12 of 40 sentences")."""
+    ax.text(0.0, y, text, transform=ax.transAxes, ha="left", va="top", fontsize=fontsize, color="#555555")
+
+
+def empty(ax, text: str) -> None:
+    """An axes that only says something (an empty batch, nothing to draw yet)."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=12, color="#555555")

@@ -1,0 +1,226 @@
+"""Attention weights as heatmaps: who looks at whom, for every layer and head.
+
+Row i of a heatmap is query token i; its cells are how much it takes from each key token,
+and they sum to 1. Padded key positions get exactly 0 (the mask adds the most negative
+float before softmax), so their columns are hatched: nothing flows from padding.
+
+>>> weights = attention_stack(trace)               # doctest: +SKIP  (L tensors of (B, H, T, T))
+>>> w = attention_matrix(weights[0], sentence=1, head="mean")     # doctest: +SKIP
+>>> fig, ax = plt.subplots(); draw_attention(ax, w, batch.tokens(1), mask=batch["attention_mask"][1])  # doctest: +SKIP
+>>> AttentionView(trace, batch=batch, lang="ko")   # doctest: +SKIP
+
+Used in: notebooks/*/05_attention.
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+
+from ..i18n import t
+from ..modeling import ForwardTrace
+from . import _style as S
+from ._base import View, ViewError, sentence_control, sentence_options, split_lines
+from .layers import TracedBatch, run_trace, traced_batch
+
+
+def attention_stack(source) -> list[torch.Tensor]:
+    """The attention weights of every layer, (B, H, T, T) each, from a trace or a model output.
+
+    ``source``: a ``ForwardTrace`` (``model.trace(**batch)``), an output with ``.attentions``
+    (``model(**batch, output_attentions=True)``), or a list of tensors.
+    """
+    if isinstance(source, ForwardTrace):
+        steps = sorted((s for s in source.steps if s.name == "attention_weights"), key=lambda s: s.layer)
+        weights = [s.tensor for s in steps]
+    elif hasattr(source, "attentions") and not isinstance(source, (list, tuple)):
+        weights = list(source.attentions or [])
+    else:
+        weights = list(source)
+    if not weights or any(getattr(w, "dim", lambda: 0)() != 4 for w in weights):
+        raise ViewError("attention.error.no_weights")
+    return weights
+
+
+def attention_matrix(weights: torch.Tensor, sentence: int = 0, head="mean") -> np.ndarray:
+    """One (T, T) matrix from a layer's (B, H, T, T) weights: one head, or the mean over heads (pure)."""
+    B, H = weights.shape[:2]
+    if not 0 <= sentence < B:
+        raise ViewError("common.error.sentence_range", i=sentence, n=B)
+    w = weights[sentence].detach().float()  # (H, T, T)
+    if head == "mean":
+        return w.mean(0).numpy()
+    if not isinstance(head, int) or not 0 <= head < H:
+        raise ViewError("attention.error.head_range", head=head, n=H)
+    return w[head].numpy()
+
+
+def padded_positions(mask_row) -> list[int]:
+    """Positions whose mask is 0 (padding). ``padded_positions([1, 1, 0]) == [2]``."""
+    row = mask_row.tolist() if hasattr(mask_row, "tolist") else list(mask_row)
+    return [j for j, m in enumerate(row) if int(m) == 0]
+
+
+def draw_attention(ax, weights, tokens, *, mask=None, lang: str = "en", title: str | None = None,
+                   labels: bool = True, colorbar: bool = True, annotate: bool | None = None) -> None:
+    """Heatmap of one (T, T) attention matrix; rows = queries, columns = keys; padded keys hatched.
+
+    ``tokens`` label both axes; ``mask`` (1 = token, 0 = padding) marks the padding.
+    """
+    w = np.asarray(weights, dtype=float)
+    T = w.shape[0]
+    if w.ndim != 2 or w.shape[1] != T or len(tokens) != T:
+        raise ViewError("attention.error.shape", shape=tuple(w.shape), n=len(tokens))
+    annotate = (T <= 8) if annotate is None else annotate
+    image = S.heatmap(ax, w, cmap=S.WEIGHT_CMAP, symmetric=False, vmin=0.0, vmax=max(float(w.max()), 1e-6),
+                      annotate=annotate)
+    padded = padded_positions(mask) if mask is not None else []
+    S.hatch_columns(ax, padded, T)
+    if labels:
+        colors = ["#999999" if j in padded else "black" for j in range(T)]  # padding in grey
+        reach_x = S.tick_labels(ax, "x", tokens, max_labels=32, rotation=60, fontsize=8, colors=colors)
+        reach_y = S.tick_labels(ax, "y", tokens, max_labels=32, fontsize=8, colors=colors)
+        S.axis_title(ax, "x", t("attention.axis.key", lang), reach_x)
+        S.axis_title(ax, "y", t("attention.axis.query", lang), reach_y)
+    else:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title, loc="left", fontsize=10)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+
+
+def draw_attention_heads(fig, weights, tokens, *, mask=None, lang: str = "en", layer: int | None = None) -> None:
+    """A grid of every head of one layer: ``weights`` is (H, T, T) for one sentence."""
+    w = weights.detach().float().numpy() if isinstance(weights, torch.Tensor) else np.asarray(weights, dtype=float)
+    H = w.shape[0]
+    cols = math.ceil(math.sqrt(H))
+    rows = math.ceil(H / cols)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for h, ax in enumerate(axes):
+        if h >= H:
+            ax.set_axis_off()
+            continue
+        draw_attention(ax, w[h], tokens, mask=mask, lang=lang, labels=False, colorbar=False, annotate=False,
+                       title=t("attention.title.head", lang, head=h))
+    heading = t("attention.title.heads", lang, n=H) if layer is None else \
+        t("attention.title.layer_heads", lang, layer=layer, n=H)
+    fig.suptitle(heading, x=0.01, ha="left", fontsize=11)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02, hspace=0.35, wspace=0.1)
+
+
+def render_attention(traced: TracedBatch, layer: int, head, sentence: int, *, lang: str = "en"):
+    """A new figure: one head (or the mean) with labels, or every head of the layer as a grid."""
+    layers = attention_stack(traced.trace)
+    if not 0 <= layer < len(layers):
+        raise ViewError("attention.error.layer_range", layer=layer, n=len(layers))
+    weights = layers[layer]
+    if not 0 <= sentence < traced.n_sentences:
+        raise ViewError("common.error.sentence_range", i=sentence, n=traced.n_sentences)
+    tokens, mask = traced.tokens[sentence], traced.mask[sentence]
+    if head == "all":
+        fig = S.new_figure(9, 7.5)
+        draw_attention_heads(fig, weights[sentence], tokens, mask=mask, lang=lang, layer=layer)
+        return fig
+    fig = S.new_figure(9, 7.5)
+    ax = fig.add_axes((0.14, 0.17, 0.72, 0.72))
+    w = attention_matrix(weights, sentence, head)
+    which = t("attention.title.mean", lang, n=weights.shape[1]) if head == "mean" else \
+        t("attention.title.head", lang, head=head)
+    draw_attention(ax, w, tokens, mask=mask, lang=lang, title=t("attention.title.layer", lang, layer=layer) + ", " + which)
+    if padded_positions(mask):
+        S.note(ax, t("attention.note.padding", lang), y=-0.2)
+    return fig
+
+
+# --- the widget ---------------------------------------------------------------------------------
+
+class AttentionView(View):
+    """Pick a layer, a head (or the mean, or all heads) and a sentence; see its attention weights.
+
+    ``AttentionView(trace, batch=batch)`` shows a finished trace; ``AttentionView(model=model,
+    tokenizer=tok, texts=[...])`` also lets the sentences be edited (the model runs again).
+    Controls: ``layer`` (IntSlider), ``head`` (Dropdown), ``sentence`` (Dropdown), ``sentences``
+    (Textarea, only with a model).
+    """
+
+    def __init__(self, trace: ForwardTrace | None = None, *, batch=None, tokens=None, model=None, tokenizer=None,
+                 texts=None, layer: int = 0, head="mean", lang: str = "en"):
+        if trace is None and (model is None or tokenizer is None):
+            raise ViewError("layers.error.no_source")
+        self.model, self.tokenizer = model, tokenizer
+        self._cache: dict[tuple, TracedBatch] = {}
+        self.sentences = None
+        if trace is not None:
+            self.traced = traced_batch(trace, batch, tokens)
+        else:
+            texts = ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it."] \
+                if texts is None else ([texts] if isinstance(texts, str) else list(texts))
+            self.traced = self._run(texts)
+            self.sentences = widgets.Textarea(value="\n".join(texts), description=t("common.label.sentences", lang),
+                                              continuous_update=False, rows=max(2, min(len(texts), 6)),
+                                              layout=widgets.Layout(width="95%"))
+        n_layers = len(attention_stack(self.traced.trace))
+        n_heads = attention_stack(self.traced.trace)[0].shape[1]
+        self.layer = widgets.IntSlider(value=min(layer, n_layers - 1), min=0, max=n_layers - 1,
+                                       description=t("attention.label.layer", lang), continuous_update=False)
+        if head not in ("mean", "all") and head not in range(n_heads):
+            raise ViewError("attention.error.head_range", head=head, n=n_heads)
+        self.head = widgets.Dropdown(options=self._head_options(n_heads, lang), value=head,
+                                     description=t("attention.label.head", lang))
+        # Open on the second sentence when it is padded: zero attention to padding is the first thing to see.
+        padded_second = self.traced.n_sentences > 1 and 0 in self.traced.mask[1]
+        self.sentence = sentence_control(self._texts(), lang, value=1 if padded_second else 0)
+        controls = ([self.sentences] if self.sentences is not None else []) + \
+            [widgets.HBox([self.layer, self.head, self.sentence])]
+        super().__init__(controls, lang)
+        for w in (self.layer, self.head, self.sentence):
+            w.observe(self._refresh, "value")
+        if self.sentences is not None:
+            self.sentences.observe(self._on_sentences, "value")
+        self._refresh()
+
+    @staticmethod
+    def _head_options(n_heads: int, lang: str) -> list:
+        return [(t("attention.label.mean", lang), "mean"), (t("attention.label.all", lang), "all")] + \
+            [(str(h), h) for h in range(n_heads)]
+
+    def _texts(self) -> list[str]:
+        if self.traced.texts is not None:
+            return self.traced.texts
+        return [" ".join(x for x in row if x != "[PAD]") for row in self.traced.tokens]
+
+    def _run(self, texts) -> TracedBatch:
+        key = tuple(texts)
+        if key not in self._cache:
+            if len(self._cache) > 8:
+                self._cache.clear()
+            self._cache[key] = run_trace(self.model, self.tokenizer, texts)
+        return self._cache[key]
+
+    def _on_sentences(self, change) -> None:
+        try:
+            self.traced = self._run(split_lines(self.sentences.value))
+        except Exception:  # noqa: BLE001 - _refresh raises it again and shows it as a message
+            self._refresh()
+            return
+        self._set_quietly(sentence__options=sentence_options(self._texts(), self.lang))
+        self._refresh()
+
+    def _figure(self):
+        if self.sentences is not None:
+            self.traced = self._run(split_lines(self.sentences.value))
+        sentence = self.sentence.value if self.sentence.value is not None else 0
+        return render_attention(self.traced, self.layer.value, self.head.value, sentence, lang=self.lang)
+
+    def _state(self):
+        texts = self.sentences.value if self.sentences is not None else None
+        return (texts, self.layer.value, self.head.value, self.sentence.value)
+
+    def _describe(self) -> str:
+        return (f"sentences={self.traced.n_sentences}, layer={self.layer.value}, head={self.head.value!r}, "
+                f"sentence={self.sentence.value}, lang={self.lang!r}")

@@ -1,0 +1,376 @@
+"""The forward pass, one recorded step at a time: embeddings → N blocks → first token → head → logits.
+
+Reads ``model.trace(**batch)`` (modeling.py: ``ForwardTrace.steps``, each a ``Step(name,
+layer, tensor)``) and shows one step per slider position: its name, its shape, and a
+heatmap of its values for one sentence. Under it, how every token's vector changes
+across the layers (its length, or its cosine similarity to the last layer).
+
+>>> trace = model.trace(**batch)                                         # doctest: +SKIP
+>>> m = step_matrix(trace.steps[0], sentence=1, n_tokens=11)            # doctest: +SKIP
+>>> m.values.shape                                                       # doctest: +SKIP
+(11, 384)
+>>> LayerView(trace, batch=batch, lang="ko")                             # doctest: +SKIP
+>>> LayerView(model=model, tokenizer=tok, texts=["I love it."])         # doctest: +SKIP
+
+Used in: notebooks/*/03_forward_pass ("Step through the layers").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+
+from ..i18n import t
+from ..modeling import ForwardTrace, Step
+from . import _style as S
+from ._base import View, ViewError, sentence_control, sentence_options, split_lines
+
+MAX_MODEL_SENTENCES = 64  # the model runs on every edit: keep one run well under a second
+
+
+@dataclass
+class TracedBatch:
+    """A trace plus what is needed to label it: each sentence's tokens and mask, the label names."""
+
+    trace: ForwardTrace
+    tokens: list[list[str]]
+    mask: list[list[int]]
+    labels: list[str] | None = None
+    texts: list[str] | None = None
+
+    @property
+    def n_sentences(self) -> int:
+        return len(self.tokens)
+
+    def n_real(self, sentence: int) -> int:
+        """How many positions of ``sentence`` are real tokens (not padding)."""
+        return int(sum(self.mask[sentence]))
+
+
+def _rows(value) -> list[list[int]]:
+    value = value.tolist() if hasattr(value, "tolist") else value
+    return [value] if value and isinstance(value[0], int) else [list(r) for r in value]
+
+
+def traced_batch(trace: ForwardTrace, batch=None, tokens=None, labels=None, texts=None) -> TracedBatch:
+    """Label a trace: tokens from ``batch`` (a tokenizer output) or ``tokens``, else positions "0", "1", ..."""
+    B, T = tuple(trace.steps[0].tensor.shape[:2])
+    mask = [[1] * T for _ in range(B)]
+    if batch is not None:
+        if "attention_mask" in batch:
+            mask = _rows(batch["attention_mask"])
+        if tokens is None and hasattr(batch, "tokens"):
+            tokens = [batch.tokens(i) for i in range(B)]
+    if tokens is None:
+        tokens = [[str(j) for j in range(T)] for _ in range(B)]
+    if len(tokens) != B or any(len(row) != T for row in tokens) or len(mask) != B:
+        raise ViewError("layers.error.tokens_mismatch", b=B, t=T)
+    if isinstance(labels, dict):
+        labels = [labels[k] for k in sorted(labels)]
+    return TracedBatch(trace, [list(r) for r in tokens], mask, list(labels) if labels is not None else None, texts)
+
+
+def run_trace(model, tokenizer, texts) -> TracedBatch:
+    """Tokenize ``texts`` (padded, truncated to the model's limit) and trace one forward pass."""
+    texts = [x for x in ([texts] if isinstance(texts, str) else texts) if isinstance(x, str) and x.strip()]
+    if not texts:
+        raise ViewError("common.error.empty_batch")
+    if len(texts) > MAX_MODEL_SENTENCES:
+        raise ViewError("common.error.too_many", n=len(texts), limit=MAX_MODEL_SENTENCES)
+    limit = getattr(model.config, "max_position_embeddings", 512)
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=min(limit, tokenizer.model_max_length),
+                      return_tensors="pt")
+    inputs = {k: v for k, v in batch.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
+    if getattr(model.config, "type_vocab_size", None) is None:
+        inputs.pop("token_type_ids", None)
+    training = model.training
+    model.eval()  # no dropout: the same text must give the same picture
+    try:
+        trace = model.trace(**inputs)
+    finally:
+        model.train(training)  # leave the learner's model as it was
+    return traced_batch(trace, batch, labels=model.config.id2label, texts=texts)
+
+
+# --- what one step shows ------------------------------------------------------------------------
+
+@dataclass
+class StepMatrix:
+    """The 2-D picture of one step for one sentence."""
+
+    values: np.ndarray  # (rows, cols)
+    rows: list[str]  # row labels (tokens, or "sentence i")
+    cols: list[str] | None  # column labels (tokens, label names) or None for feature numbers
+    row_axis: str  # i18n key of the row axis
+    col_axis: str  # i18n key of the column axis
+    highlight_row: int | None = None  # the chosen sentence, for (B, X) steps
+    mean_over_heads: int = 0  # H when the values are a mean over H heads
+
+
+def shape_symbols(step: Step) -> str:
+    """The symbolic shape of a step: (B, T, D), (B, H, T, T), (B, D) or (B, C)."""
+    dims = step.tensor.dim()
+    if dims == 4:
+        return "(B, H, T, T)"
+    if dims == 3:
+        return "(B, T, D)"
+    return "(B, C)" if step.name == "logits" else "(B, D)"
+
+
+def step_matrix(step: Step, sentence: int = 0, tokens: list[str] | None = None, n_tokens: int | None = None,
+                labels: list[str] | None = None) -> StepMatrix:
+    """What the heatmap of ``step`` shows for ``sentence`` (pure).
+
+    (B, T, D): the sentence's real tokens × features. (B, H, T, T): attention averaged over
+    the heads, real tokens × real tokens. (B, D) and (B, C): every sentence of the batch
+    (one row each), the chosen one marked.
+    """
+    x = step.tensor.detach().float()
+    B = x.shape[0]
+    if not 0 <= sentence < B:
+        raise ViewError("common.error.sentence_range", i=sentence, n=B)
+    T = x.shape[-1] if x.dim() == 4 else (x.shape[1] if x.dim() == 3 else 0)  # (B, H, T, T) or (B, T, D)
+    n = T if n_tokens is None else max(0, min(int(n_tokens), T))
+    tokens = tokens if tokens is not None else [str(j) for j in range(T)]
+    if x.dim() == 3:
+        return StepMatrix(x[sentence, :n].numpy(), tokens[:n], None, "common.axis.token", "layers.axis.feature")
+    if x.dim() == 4:
+        H = x.shape[1]
+        return StepMatrix(x[sentence].mean(0)[:n, :n].numpy(), tokens[:n], tokens[:n], "attention.axis.query",
+                          "attention.axis.key", mean_over_heads=H)
+    rows = [str(b) for b in range(B)]
+    cols = None
+    if step.name == "logits":
+        cols = list(labels) if labels is not None and len(labels) == x.shape[1] else [str(c) for c in range(x.shape[1])]
+    return StepMatrix(x.numpy(), rows, cols, "common.label.sentence",
+                      "layers.axis.label" if step.name == "logits" else "layers.axis.feature", highlight_row=sentence)
+
+
+def hidden_states(trace: ForwardTrace) -> list[torch.Tensor]:
+    """The vector of every token after the embeddings and after each block: L + 1 tensors (B, T, D)."""
+    states = [s.tensor for s in trace.steps if s.name == "embeddings"]
+    states += [s.tensor for s in trace.steps if s.name == "block_output"]
+    return states
+
+
+def hidden_state_norms(trace: ForwardTrace, sentence: int = 0, n_tokens: int | None = None) -> np.ndarray:
+    """Length (L2 norm) of each real token's vector at each depth: (L + 1, tokens). Row 0 = embeddings."""
+    states = hidden_states(trace)
+    n = states[0].shape[1] if n_tokens is None else n_tokens
+    return torch.stack([h[sentence, :n].float().norm(dim=-1) for h in states]).numpy()
+
+
+def cosine_to_final(trace: ForwardTrace, sentence: int = 0, n_tokens: int | None = None) -> np.ndarray:
+    """Cosine similarity of each real token's vector at each depth with its final vector: (L + 1, tokens)."""
+    states = hidden_states(trace)
+    n = states[0].shape[1] if n_tokens is None else n_tokens
+    final = states[-1][sentence, :n].float()
+    return torch.stack([torch.cosine_similarity(h[sentence, :n].float(), final, dim=-1) for h in states]).numpy()
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+def draw_step(ax, step: Step, matrix: StepMatrix, *, lang: str = "en", colorbar: bool = True) -> float:
+    """Heatmap of one step (values of ``matrix``), labelled with its name and shape.
+
+    Returns how far (points) the labels under the axes reach, so a caller can leave room.
+    """
+    small = matrix.values.size <= 64
+    if matrix.values.size == 0:
+        S.empty(ax, t("layers.note.no_tokens", lang))
+        return 0.0
+    image = S.heatmap(ax, matrix.values, cmap=S.WEIGHT_CMAP if matrix.mean_over_heads else S.VALUE_CMAP,
+                      symmetric=not matrix.mean_over_heads, vmin=0, vmax=None, annotate=small, fmt="{:.3f}")
+    if matrix.mean_over_heads:
+        image.set_clim(0, max(float(matrix.values.max()), 1e-6))
+    reach_y = S.tick_labels(ax, "y", matrix.rows, max_labels=24)
+    if matrix.cols is not None:
+        reach_x = S.tick_labels(ax, "x", matrix.cols, max_labels=30, rotation=60 if matrix.mean_over_heads else 0)
+    else:  # feature numbers: matplotlib's own few ticks are fine
+        ax.tick_params(axis="x", labelsize=8)
+        reach_x = 3 + 1.3 * 8 + 4
+    if matrix.highlight_row is not None:
+        from matplotlib.patches import Rectangle
+
+        ax.add_patch(Rectangle((-0.5, matrix.highlight_row - 0.5), matrix.values.shape[1], 1, fill=False,
+                               edgecolor="black", lw=2))
+    S.axis_title(ax, "y", t(matrix.row_axis, lang), reach_y)
+    S.axis_title(ax, "x", t(matrix.col_axis, lang), reach_x)
+    title = f"{step.label}   {tuple(step.shape)} = {shape_symbols(step)}"
+    if matrix.mean_over_heads:
+        title += "   " + t("layers.note.mean_heads", lang, h=matrix.mean_over_heads)
+    ax.set_title(title, loc="left", fontsize=11)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.01)
+    return reach_x + 3 + 9 * 1.3
+
+
+def draw_hidden_state_norms(ax, values: np.ndarray, tokens: list[str], *, metric: str = "norm",
+                            position: int | None = None, lang: str = "en", max_lines: int = 10) -> None:
+    """How each token's vector changes with depth: one line per token, x = embeddings, layer 0, 1, ...
+
+    ``values`` is (L + 1, tokens) from :func:`hidden_state_norms` or :func:`cosine_to_final`;
+    ``position`` (0 = embeddings, i + 1 = after layer i) is shaded.
+    """
+    values = np.asarray(values, dtype=float)
+    depth, n = values.shape
+    x = np.arange(depth)
+    labelled = n <= max_lines
+    for j in range(n):
+        ax.plot(x, values[:, j], lw=1, alpha=0.9 if labelled else 0.35, color=None if labelled else "#7f7f7f",
+                label=S.label(tokens[j], 10) if labelled else None)
+    if n:
+        ax.plot(x, values.mean(axis=1), lw=2.5, color="black", label=t("layers.legend.mean", lang))
+    if position is not None and 0 <= position < depth:
+        ax.axvspan(position - 0.4, position + 0.4, color="#fdd49e", alpha=0.6, lw=0)
+    ax.set_xticks(x, [t("layers.axis.embeddings", lang)] + [str(i) for i in range(depth - 1)], fontsize=8)
+    ax.set_xlabel(t("layers.axis.layer", lang), fontsize=9)
+    ax.set_ylabel(t(f"layers.axis.{metric}", lang), fontsize=9)
+    ax.set_title(t(f"layers.title.{metric}", lang), loc="left", fontsize=11)
+    ax.legend(fontsize=7, ncol=1 if n < 8 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
+              handlelength=1.2, columnspacing=0.8)
+
+
+def _check_step(traced: TracedBatch, index: int, sentence: int) -> Step:
+    steps = traced.trace.steps
+    if not 0 <= index < len(steps):
+        raise ViewError("layers.error.step_range", i=index, n=len(steps))
+    if not 0 <= sentence < traced.n_sentences:
+        raise ViewError("common.error.sentence_range", i=sentence, n=traced.n_sentences)
+    return steps[index]
+
+
+def depth_position(step: Step, n_layers: int) -> int:
+    """Where a step sits in depth: 0 = embeddings, i + 1 = inside layer i, n_layers = after the last (the head)."""
+    if step.name == "embeddings":
+        return 0
+    return step.layer + 1 if step.layer is not None else n_layers
+
+
+def render_step(traced: TracedBatch, index: int, sentence: int = 0, *, lang: str = "en"):
+    """A new figure: one sentence's view of step ``index`` as a heatmap, with its name, shape and meaning."""
+    step = _check_step(traced, index, sentence)
+    n = traced.n_real(sentence)
+    height = 4.4
+    fig = S.new_figure(9, height)
+    ax = fig.add_subplot()
+    reach = draw_step(ax, step, step_matrix(step, sentence, traced.tokens[sentence], n, traced.labels), lang=lang)
+    fig.text(0.01, 0.985, t(f"layers.explain.{step.name}", lang), fontsize=10, va="top", color="#333333")
+    # Room under the axes for the (maybe rotated) token labels and the axis title, in inches.
+    fig.subplots_adjust(left=0.14, right=0.9, top=0.86, bottom=min(0.45, (reach + 6) / 72 / height))
+    return fig
+
+
+def render_depth(traced: TracedBatch, sentence: int = 0, *, metric: str = "norm", position: int | None = None,
+                 lang: str = "en"):
+    """A new figure: :func:`draw_hidden_state_norms` for one sentence (``position`` shaded)."""
+    _check_step(traced, 0, sentence)
+    n = traced.n_real(sentence)
+    values = (hidden_state_norms if metric == "norm" else cosine_to_final)(traced.trace, sentence, n)
+    fig = S.new_figure(9, 2.6)
+    draw_hidden_state_norms(fig.add_subplot(), values, traced.tokens[sentence][:n], metric=metric,
+                            position=position, lang=lang)
+    fig.subplots_adjust(left=0.14, right=0.8, top=0.86, bottom=0.2)
+    return fig
+
+
+# --- the widget ---------------------------------------------------------------------------------
+
+class LayerView(View):
+    """Step through a forward pass: a slider over the recorded steps, for one sentence of the batch.
+
+    Give a finished trace (``LayerView(trace, batch=batch)``: the tokenizer output labels it),
+    or a model and a tokenizer (``LayerView(model=model, tokenizer=tok, texts=[...])``): then the
+    sentences can be edited and the model runs again on the new text.
+
+    Controls: ``step`` (IntSlider), ``sentence`` (Dropdown), ``metric`` (ToggleButtons), and
+    ``sentences`` (Textarea, only with a model).
+    """
+
+    def __init__(self, trace: ForwardTrace | None = None, *, batch=None, tokens=None, labels=None, model=None,
+                 tokenizer=None, texts=None, step: int = 0, lang: str = "en"):
+        self.model, self.tokenizer = model, tokenizer
+        self._cache: dict[tuple, TracedBatch] = {}
+        if trace is None and (model is None or tokenizer is None):
+            raise ViewError("layers.error.no_source")
+        if trace is not None:
+            self.traced = traced_batch(trace, batch, tokens, labels)
+            self.sentences = None
+        else:
+            texts = ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it."] \
+                if texts is None else ([texts] if isinstance(texts, str) else list(texts))
+            self.traced = self._run(texts)
+            self.sentences = widgets.Textarea(value="\n".join(texts), description=t("common.label.sentences", lang),
+                                              continuous_update=False, rows=max(2, min(len(texts), 6)),
+                                              layout=widgets.Layout(width="95%"))
+        n_steps = len(self.traced.trace.steps)
+        self.step = widgets.IntSlider(value=min(max(step, 0), n_steps - 1), min=0, max=n_steps - 1,
+                                      description=t("layers.label.step", lang),
+                                      continuous_update=False, layout=widgets.Layout(width="95%"))
+        self.sentence = sentence_control(self._texts(), lang)
+        self.metric = widgets.ToggleButtons(options=[(t("layers.metric.norm", lang), "norm"),
+                                                     (t("layers.metric.cosine", lang), "cosine")])
+        controls = ([self.sentences] if self.sentences is not None else []) + \
+            [self.step, widgets.HBox([self.sentence, self.metric])]
+        super().__init__(controls, lang)
+        for w in (self.step, self.sentence, self.metric):
+            w.observe(self._refresh, "value")
+        if self.sentences is not None:
+            self.sentences.observe(self._on_sentences, "value")
+        self._refresh()
+
+    def _texts(self) -> list[str]:
+        if self.traced.texts is not None:
+            return self.traced.texts
+        return [" ".join(x for x in row if x != "[PAD]") for row in self.traced.tokens]
+
+    def _run(self, texts) -> TracedBatch:
+        key = tuple(texts)
+        if key not in self._cache:
+            if len(self._cache) > 8:
+                self._cache.clear()
+            self._cache[key] = run_trace(self.model, self.tokenizer, texts)
+        return self._cache[key]
+
+    def _on_sentences(self, change) -> None:
+        try:
+            self.traced = self._run(split_lines(self.sentences.value))
+        except Exception:  # noqa: BLE001 - _refresh raises it again and shows it as a message
+            self._refresh()
+            return
+        self._set_quietly(sentence__options=sentence_options(self._texts(), self.lang),
+                          step__max=len(self.traced.trace.steps) - 1)
+        self._refresh()
+
+    side = True  # the across-layers plot: redrawn only when the sentence, the metric or the layer changes
+
+    def _update_text(self) -> None:
+        if self.sentences is not None:
+            self.traced = self._run(split_lines(self.sentences.value))
+
+    def _figure(self):
+        return render_step(self.traced, self.step.value, self.sentence.value, lang=self.lang)
+
+    def _state(self):
+        texts = self.sentences.value if self.sentences is not None else None
+        return (texts, self.step.value, self.sentence.value)
+
+    def _position(self) -> int:
+        steps = self.traced.trace.steps
+        return depth_position(steps[min(self.step.value, len(steps) - 1)], len(hidden_states(self.traced.trace)) - 1)
+
+    def _side_figure(self):
+        return render_depth(self.traced, self.sentence.value, metric=self.metric.value, position=self._position(),
+                            lang=self.lang)
+
+    def _side_state(self):
+        texts = self.sentences.value if self.sentences is not None else None
+        return (texts, self.sentence.value, self.metric.value, self._position())
+
+    def _describe(self) -> str:
+        step = self.traced.trace.steps[self.step.value]
+        return (f"step={self.step.value}/{self.step.max} {step.label!r}, shape={tuple(step.shape)}, "
+                f"sentence={self.sentence.value}, metric={self.metric.value!r}, lang={self.lang!r}")
