@@ -1,0 +1,241 @@
+# %% [md ko]
+# # 01 토크나이저: 텍스트가 숫자가 되기까지
+#
+# 문장이 정규화 → 사전 토큰화 → 워드피스(WordPiece) → 특수 토큰과 토큰 ID를 거쳐 숫자 목록이 되는 과정을 한 단계씩 따라갑니다.
+#
+# 모델은 글자를 읽지 못하고 숫자만 받습니다. 토크나이저는 문장을 모델이 학습할 때 쓴 것과 **똑같은 규칙과 어휘 사전**(vocab)으로 잘라 숫자로 바꿉니다.
+# 규칙이나 어휘 사전이 조금이라도 다르면 모델은 엉뚱한 단어를 보게 되므로, 토크나이저는 항상 모델과 같은 이름으로 불러옵니다.
+
+# %% [md en]
+# # 01 The tokenizer: from text to numbers
+#
+# Follow a sentence through normalisation → pre-tokenisation → WordPiece → special tokens and ids, one step at a time.
+#
+# A model cannot read letters; it only takes numbers. The tokenizer cuts a sentence into pieces and turns them into numbers with **the same rules and vocabulary** the model was trained with.
+# If a rule or the vocabulary differed, the model would see the wrong words, so you always load the tokenizer under the same name as the model.
+
+# %%
+from lesson_lib import DEFAULT_MODEL, AutoTokenizer
+
+tok = AutoTokenizer.from_pretrained(DEFAULT_MODEL)
+tok
+
+# %% [md ko]
+# 퀵투어의 문장을 넣어 봅시다. 결과는 딕셔너리이고, `input_ids`가 모델에 들어갈 숫자입니다.
+
+# %% [md en]
+# Let's feed it the quick tour's sentence. The result is a dictionary; `input_ids` are the numbers the model gets.
+
+# %%
+text = "We are very happy to show you the 🤗 Transformers library."
+inputs = tok(text)
+print(inputs)
+
+SEED_IDS = [101, 2057, 2024, 2200, 3407, 2000, 2265, 2017, 1996, 100, 19081, 3075, 1012, 102]
+assert inputs["input_ids"] == SEED_IDS  # exactly the ids printed in the quick tour
+assert inputs["attention_mask"] == [1] * 14
+
+# %% [md ko]
+# 토큰 ID가 퀵투어와 정확히 같습니다. 두 모델의 어휘 사전이 같기 때문입니다.
+# 퀵투어에 없던 토큰 타입 ID(`token_type_ids`)가 하나 더 보이죠. BERT는 문장 두 개를 한 번에 받을 수 있어서 각 토큰이 몇 번째 문장인지(0 또는 1) 적어 두는데, DistilBERT에는 이 입력이 없습니다. 문장이 하나일 때는 모두 0입니다.
+#
+# ## 네 단계 따라가기
+#
+# `tok(text)`는 빠른 Rust 라이브러리(`tokenizers`)로 한 번에 처리합니다. `tok.trace(text)`는 같은 일을 파이썬으로 직접 쓴 코드(`lesson_lib/wordpiece.py`)로 하면서 단계마다 결과를 남깁니다.
+# 먼저 **정규화**(normalisation): 글자를 정리하는 단계입니다.
+
+# %% [md en]
+# The ids are exactly the quick tour's, because both models share one vocabulary.
+# There is one extra entry, `token_type_ids`. BERT can take two sentences at once and marks which one each token belongs to (0 or 1); DistilBERT has no such input. With one sentence they are all 0.
+#
+# ## Following the four steps
+#
+# `tok(text)` does everything at once with a fast Rust library (`tokenizers`). `tok.trace(text)` does the same work with hand-written Python (`lesson_lib/wordpiece.py`) and keeps what every step produced.
+# First, **normalisation**: tidying up the characters.
+
+# %%
+t = tok.trace(text)
+for name, value in t.steps:
+    print(f"{name:17} {value}")
+
+assert t.ids == SEED_IDS  # the hand-written tokenizer agrees with the fast one
+
+# %% [md ko]
+# 이 모델은 "uncased"라서 대문자를 소문자로 바꿉니다(`lowercased`). 그 전에 악센트도 지웁니다.
+# 악센트를 지우는 방법이 재미있습니다. 먼저 **NFD**(유니코드 정준 분해)로 `é`를 `e` + "위에 붙는 악센트 기호" 두 글자로 나눈 다음, 그 기호만 버립니다.
+# 글자 수와 코드 포인트를 보면 분해된 것이 보입니다.
+
+# %% [md en]
+# This model is "uncased": it turns capitals into small letters (`lowercased`). Before that it also strips accents.
+# The way it strips them is neat: **NFD** (Unicode canonical decomposition) first splits `é` into two characters, `e` + "an accent that sits on top", and then only the accent is dropped.
+# The character counts and code points show the split.
+
+# %%
+t = tok.trace("Café Crème, naïve!")
+for name in ["text", "nfd", "accents_stripped", "lowercased"]:
+    value = getattr(t, name)
+    print(f"{name:17} {len(value)} characters: {value!r}")
+print([f"U+{ord(c):04X}" for c in t.nfd[:5]])  # C a f e  + U+0301 (the accent)
+print(t.tokens)
+
+# %% [md ko]
+# ### 한글은 어떻게 될까요?
+#
+# NFD는 한글 음절도 분해합니다. `한`은 초성 `ᄒ`, 중성 `ᅡ`, 종성 `ᆫ` 세 글자(자모)가 됩니다.
+# 화면에서는 다시 `한`처럼 붙어 보이지만 실제로는 다른 문자열입니다.
+# 그래서 uncased 영어 모델은 한글 음절을 한 번도 보지 못하고 자모 조각만 봅니다. 토큰 수가 확 늘어나는 것을 보세요.
+
+# %% [md en]
+# ### What happens to Korean?
+#
+# NFD decomposes Hangul syllables too: `한` becomes three letters (jamo): the initial `ᄒ`, the vowel `ᅡ` and the final `ᆫ`.
+# On screen they may still look joined, like `한`, but it is a different string.
+# So an uncased English model never sees a Hangul syllable, only jamo pieces. Look how the number of tokens grows.
+
+# %%
+import unicodedata
+
+t = tok.trace("한국어 토크나이저")
+print("text:", t.text, "->", len(t.text), "characters")
+print("nfd: ", t.nfd, "->", len(t.nfd), "characters")
+for c in t.nfd[:3]:
+    print(f"  U+{ord(c):04X} {unicodedata.name(c)}")
+print(t.tokens)
+
+assert t.tokens[1:-1] == tok.tokenize("한국어 토크나이저")  # the fast tokenizer splits it the same way
+assert unicodedata.normalize("NFC", t.nfd) == t.text  # NFC puts the syllables back together
+
+# %% [md ko]
+# ### 사전 토큰화: 단어로 자르기
+#
+# 정규화된 글에서 공백을 기준으로 자르고, 구두점은 하나하나 따로 떼어 냅니다. `don't`는 `don`, `'`, `t` 세 단어가 됩니다.
+# 각 단어가 원래 문장의 어디에서 왔는지(`start`, `end`)도 기억해 둡니다.
+
+# %% [md en]
+# ### Pre-tokenisation: cutting into words
+#
+# The normalised text is split at spaces, and every punctuation mark becomes a word of its own: `don't` becomes three words, `don`, `'` and `t`.
+# Each word also remembers where it came from in the original text (`start`, `end`).
+
+# %%
+t = tok.trace("We hope you don't hate it.")
+for w in t.words:
+    print(f"{w.word!r:8} text[{w.start}:{w.end}] = {t.text[w.start:w.end]!r}")
+
+# %% [md ko]
+# ### 워드피스: 최장 일치 우선
+#
+# 어휘 사전에는 약 3만 개의 조각(서브워드)이 있습니다. 단어 전체가 어휘 사전에 있으면 그대로 씁니다.
+# 없으면 **끝에서 한 글자씩 줄여 가며** 어휘 사전에 있는 가장 긴 앞부분을 찾고, 남은 부분에 `##`("앞 조각에 이어짐")을 붙여 같은 일을 되풀이합니다.
+# `tokenizers`가 어떤 후보를 시도했는지 봅시다(✓ = 어휘 사전에 있음).
+
+# %% [md en]
+# ### WordPiece: longest piece first
+#
+# The vocabulary holds about 30,000 pieces. A word that is in it is used as it is.
+# Otherwise the tokenizer **drops one character at a time from the end** until it finds the longest beginning the vocabulary knows, then repeats on the rest, with `##` in front ("continues the previous piece").
+# Here is every candidate it tried for `tokenizers` (✓ = in the vocabulary).
+
+# %%
+w = tok.trace("tokenizers").words[0]
+for candidate, known in w.attempts:
+    print("✓" if known else " ", candidate)
+print(w.pieces)
+print(len(tok.get_vocab()), "pieces in the vocabulary")
+
+# %% [md ko]
+# ## 특수 토큰, 토큰 ID, 그리고 `[UNK]`
+#
+# 조각이 정해지면 앞에 `[CLS]`, 끝에 `[SEP]`를 붙이고, 각 조각을 어휘 사전에서의 번호(토큰 ID)로 바꿉니다.
+# 특수 토큰은 모두 다섯 개입니다. `[PAD]`는 02장(배치)에서 쓰고, `[MASK]`는 BERT를 사전학습할 때 씁니다.
+
+# %% [md en]
+# ## Special tokens, ids, and `[UNK]`
+#
+# Once the pieces are known, `[CLS]` goes in front and `[SEP]` at the end, and each piece becomes its number (id) in the vocabulary.
+# There are five special tokens. `[PAD]` appears in chapter 02 (batching); `[MASK]` is used in BERT's pre-training.
+
+# %%
+for token in ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]:
+    print(f"{token:7} id {tok.convert_tokens_to_ids(token)}")
+assert set(tok.all_special_tokens) == {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}
+
+# %% [md ko]
+# 🤗 이모지는 어휘 사전에 없고, 한 글자라 더 줄일 수도 없습니다. 그래서 미등록 토큰 `[UNK]`(ID 100)가 됩니다.
+# 주의할 점: 단어 중 **한 조각이라도** 찾지 못하면 단어 전체가 `[UNK]` 하나가 됩니다. 띄어쓰기 하나로 결과가 달라집니다.
+
+# %% [md en]
+# The 🤗 emoji is not in the vocabulary, and being a single character it cannot be shortened. So it becomes `[UNK]` (unknown, id 100).
+# Careful: when **any piece** of a word cannot be found, the whole word becomes one `[UNK]`. One space changes the result.
+
+# %%
+emoji = next(w for w in tok.trace(text).words if w.word == "🤗")
+print(emoji.attempts, "->", emoji.pieces)
+print(tok.tokenize("hello🤗"))
+print(tok.tokenize("hello 🤗"))
+
+# %% [md ko]
+# ## 거꾸로: `decode`
+#
+# 토큰 ID를 다시 글로 바꿀 수도 있습니다. `##` 조각은 앞 조각에 붙입니다.
+# 완전히 되돌아오지는 않습니다. 대문자, 악센트, 이모지는 이미 사라졌습니다.
+
+# %% [md en]
+# ## Backwards: `decode`
+#
+# Ids can be turned back into text; `##` pieces are glued to the piece before them.
+# It is not a perfect round trip: capitals, accents and the emoji are already gone.
+
+# %%
+ids = inputs["input_ids"]
+print(tok.convert_ids_to_tokens(ids))
+print(tok.decode(ids))
+print(tok.decode(ids, skip_special_tokens=True))
+
+korean = tok.decode(tok("한국어")["input_ids"], skip_special_tokens=True)
+print(korean, korean == "한국어", unicodedata.normalize("NFC", korean) == "한국어")
+
+# %% [md ko]
+# 마지막 줄: 디코딩한 한글은 화면에서는 `한국어`로 보여도 자모로 이루어져 있어서 `"한국어"`와 같지 않습니다. NFC로 다시 묶어야 같아집니다.
+#
+# ## 직접 해 보기
+#
+# 아래 위젯에 아무 문장이나 입력하고 단계를 하나씩 넘겨 보세요. 한글, 악센트, 이모지, 단어에 붙여 쓴 이모지를 섞어 보세요.
+
+# %% [md en]
+# The last line: the decoded Korean looks like `한국어` on screen, but it is made of jamo, so it is not equal to `"한국어"`. NFC has to put it back together first.
+#
+# ## Try it
+#
+# Type any sentence into the widget below and step through the stages. Mix in Korean, accents, an emoji, an emoji glued to a word.
+
+# %%
+from lesson_lib.views import TokenView
+
+view = TokenView(tok, "Café 한국어, hello🤗 tokenizers!", lang=LANG)
+view
+
+# %% [md ko]
+# ## 연습 문제
+#
+# `"Hugging Face's tokenizers"`는 어떤 토큰이 될까요? 위에서 본 규칙(소문자, 구두점 떼기, `##` 조각)으로 예측해서 `[CLS]`, `[SEP]` 없이 문자열 리스트로 `answer`에 쓰고, 다음 셀로 확인하세요.
+
+# %% [md en]
+# ## Exercise
+#
+# Which tokens does `"Hugging Face's tokenizers"` become? Predict them with the rules above (lower case, punctuation cut off, `##` pieces), write them in `answer` as a list of strings without `[CLS]` and `[SEP]`, and check with the next cell.
+
+# %% tags=["exercise"]
+answer = None  # e.g. ["hugging", ...]
+
+# %% tags=["check"]
+expected = tok.tokenize("Hugging Face's tokenizers")
+if answer is None:
+    print({"ko": "아직 답이 없습니다: answer에 토큰 리스트를 쓰고 다시 실행하세요.",
+           "en": "No answer yet: write a list of tokens in answer and run again."}[LANG])
+elif answer == expected:
+    print({"ko": "정답입니다!", "en": "Correct!"}[LANG])
+else:
+    k = next((i for i, (a, e) in enumerate(zip(answer, expected)) if a != e), min(len(answer), len(expected)))
+    print({"ko": f"{k}번째 토큰부터 다릅니다. 힌트: 앞의 셀에서 tok.trace(...).words를 보세요.",
+           "en": f"Your tokens differ from position {k} on. Hint: look at tok.trace(...).words, as above."}[LANG])
