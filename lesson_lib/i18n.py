@@ -39,6 +39,9 @@ EN: dict[str, str] = {
     "common.note.cols_shown": "showing {shown} of {total} positions",
     "common.axis.token": "token",
     "common.axis.position": "position",
+    "classify.label.text": "sentence",
+    "classify.title.prediction": "{label} ({probability:.4f})",
+    "classify.note.tokens": "{n} tokens: {tokens}",
     # --- tokens: the tokenizer step-through -------------------------------------------------------
     "tokens.label.text": "text",
     "tokens.label.group": "jump to",
@@ -190,6 +193,9 @@ KO: dict[str, str] = {
     "common.note.cols_shown": "위치 {total}개 중 {shown}개 표시",
     "common.axis.token": "토큰",
     "common.axis.position": "위치",
+    "classify.label.text": "문장",
+    "classify.title.prediction": "{label} ({probability:.4f})",
+    "classify.note.tokens": "토큰 {n}개: {tokens}",
     # --- tokens ---------------------------------------------------------------------------------
     "tokens.label.text": "텍스트",
     "tokens.label.group": "단계 이동",

@@ -6,6 +6,7 @@
     softmax.py           SoftmaxView     logits -> probabilities, with a temperature      chapter 04
     attention.py         AttentionView   attention weights per layer and head             chapter 05
     config_playground.py ConfigView      parameter counts and shapes from a config        chapter 07
+    classify.py          ClassifyView    type a sentence, see the prediction              chapters 00, 06, 08
 
 Every widget takes ``lang="ko"`` or ``"en"``, shows one PNG of its current state (also where
 widgets do not render), has ``save_png(path)``, and turns a bad input into a message.
@@ -19,6 +20,7 @@ Used in: notebooks/*; tests/test_views.py.
 from ..fonts import use_korean_font
 from .attention import (AttentionView, attention_matrix, attention_stack, draw_attention, draw_attention_heads,
                         render_attention)
+from .classify import ClassifyView, classify, render_prediction
 from .config_playground import (ConfigView, count_parameters, draw_parameter_counts, main_shapes, make_config,
                                 render_config)
 from .layers import (LayerView, cosine_to_final, draw_hidden_state_norms, draw_step, hidden_state_norms, render_depth,
@@ -31,13 +33,13 @@ use_korean_font()
 
 __all__ = [
     # widgets
-    "AttentionView", "ConfigView", "LayerView", "PaddingView", "SoftmaxView", "TokenView",
+    "AttentionView", "ClassifyView", "ConfigView", "LayerView", "PaddingView", "SoftmaxView", "TokenView",
     # what they compute (pure)
-    "attention_matrix", "attention_stack", "cosine_to_final", "count_parameters", "hidden_state_norms",
+    "attention_matrix", "attention_stack", "classify", "cosine_to_final", "count_parameters", "hidden_state_norms",
     "main_shapes", "make_config", "pad_batch", "probabilities", "step_matrix", "token_stages", "traced_batch",
     # what they draw (on an axes or figure you give), and ready-made figures
     "draw_attention", "draw_attention_heads", "draw_batch", "draw_hidden_state_norms", "draw_id_grid",
     "draw_mask_grid", "draw_parameter_counts", "draw_probabilities", "draw_softmax", "draw_step",
-    "draw_token_stage", "render_attention", "render_batch", "render_config", "render_depth", "render_softmax",
+    "draw_token_stage", "render_attention", "render_batch", "render_prediction", "render_config", "render_depth", "render_softmax",
     "render_step", "render_token_stage",
 ]

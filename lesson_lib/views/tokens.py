@@ -162,7 +162,8 @@ def draw_token_stage(fig, stage: TokenStage, *, index: int = 0, total: int = 1, 
     if stage.group == "wordpiece":
         title = t("tokens.stage.wordpiece_word", lang, i=stage.word_index + 1, n=stage.n_words,
                   word=S.label(stage.word.word, 24))
-    fig.text(0.02, 0.95, f"{index + 1}/{total}  {title}", fontsize=13, va="top")
+    # The same numbers as the step slider (0 .. total - 1), so picture and slider never disagree.
+    fig.text(0.02, 0.95, f"{index}/{total - 1}  {title}", fontsize=13, va="top")
     fig.text(0.02, 0.86, t(f"tokens.explain.{stage.name}", lang), fontsize=10, va="top", color="#333333")
     ax = fig.add_axes((0.02, 0.03, 0.96, 0.72))
     if stage.group == "normalize":
