@@ -84,6 +84,17 @@ texts = ["We are very happy to show you the 🤗 Transformers library.", "We hop
 classify(texts)
 
 # %% [md ko]
+# 직접 문장을 넣어 보세요. 아래 칸에 영어 문장을 쓰고 Enter를 누르면, 위의 다섯 줄이 그대로 다시 실행되어 라벨별 확률을 보여 줍니다.
+
+# %% [md en]
+# Try your own sentence: type an English sentence in the box below and press Enter. The same five lines run again and the bars show each label's probability.
+
+# %%
+from lesson_lib.views import ClassifyView
+
+ClassifyView(model, tokenizer, text="We hope you don't hate it.", lang=LANG)
+
+# %% [md ko]
 # ## 각 장에서 여는 것
 #
 # ```

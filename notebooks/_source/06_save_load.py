@@ -159,6 +159,17 @@ assert torch.equal(batch2["input_ids"], batch["input_ids"])  # the tokenizer cam
 assert torch.equal(logits2, logits)  # and so did the model
 
 # %% [md ko]
+# 다시 불러온 모델로 아무 문장이나 분류해 보세요. 저장하기 전의 모델과 확률이 똑같이 나옵니다.
+
+# %% [md en]
+# Classify any sentence with the reloaded model: the probabilities are the same as before saving.
+
+# %%
+from lesson_lib.views import ClassifyView
+
+ClassifyView(model2, tok2, text="The reloaded model reads this sentence.", lang=LANG)
+
+# %% [md ko]
 # ## 같은 가중치, 다른 프레임워크
 #
 # 퀵투어는 PyTorch로 저장한 모델을 TensorFlow로 불러옵니다(`from_pt=True`). 이 키트에는 TensorFlow가 없습니다. 설치만 수백 MB이고, 최신 Transformers(v5)도 TensorFlow 클래스를 더 이상 제공하지 않기 때문입니다.

@@ -248,6 +248,18 @@ print("test accuracy after: ", after)
 assert after["en"] > before["en"]
 
 # %% [md ko]
+# 학습한 모델에 직접 문장을 넣어 보세요. 짧은 영어 문장은 대체로 맞히지만, 한국어 문장은 아직 잘 못 맞힙니다(09장에서 이유를 봅니다).
+
+# %% [md en]
+# Try the trained model on your own sentences. Short English sentences mostly come out right; Korean ones often do not yet (chapter 09 shows why).
+
+# %%
+from lesson_lib.views import ClassifyView
+
+model.eval()
+ClassifyView(model, tok, text="What a wonderful, warm film.", lang=LANG)
+
+# %% [md ko]
 # 영어 시험 문장은 학습 전보다 훨씬 잘 맞힙니다. 처음 보는 문장인데도요. 사전학습 몸통이 이미 영어 문장의 뜻을 벡터로 잘 담아 두었고, 새 분류기는 (마지막 층의 도움을 조금 받아) 그 벡터에서 긍정과 부정을 가르는 방향만 찾으면 되었기 때문입니다.
 #
 # 한국어는 다릅니다. 처음 보는 한국어 문장에서는 거의 나아지지 않습니다. 이 영어 어휘는 한국어를 자모 조각과 `[UNK]`로 읽기 때문입니다(09장에서 자세히 봅니다). 문장 수가 적은 것도 이유입니다. 작은 데이터로 한 실험이니 숫자는 대략의 경향으로만 보세요.
