@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,10 +85,18 @@ def read_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
+        # torch names the refused object ("GLOBAL posix.system"); its own advice (weights_only=False)
+        # is exactly what must not be done with a file from someone else, so we do not repeat it.
+        found = re.search(r"GLOBAL ([\w.]+)", str(e))
+        if found is None:
+            raise CheckpointError(
+                f"{path} is damaged or is not a PyTorch weights file (it could not be read as one). "
+                f"Save or download it again, or ask for a model.safetensors file instead."
+            ) from None
         raise CheckpointError(
-            f"{path} was refused: it contains Python objects other than tensors, and unpickling them could run "
-            f"code on your machine. lesson_lib loads .bin files only with torch.load(weights_only=True). "
-            f"Ask for a model.safetensors file instead. (Detail: {str(e).splitlines()[0][:200]})"
+            f"{path} was refused: besides tensors it holds the Python object {found.group(1)}, and unpickling "
+            f"it could run code on your machine. lesson_lib loads .bin files only with torch.load(weights_only=True). "
+            f"Ask for a model.safetensors file instead."
         ) from None
     except Exception as e:
         raise CheckpointError(f"{path} could not be read as PyTorch weights ({type(e).__name__}: {e}).") from None
@@ -193,6 +202,16 @@ def load_state(model, weight_files, *, allow_head_reinit=False, source_name="che
                 f"({type(model).__name__}). The config does not match the weights; only the classification head "
                 f"may change shape, by asking for it: from_pretrained(..., num_labels=N)."
             )
+        if want.is_floating_point() and not value.is_floating_point():
+            raise CheckpointError(
+                f"{key} holds {value.dtype} values in {source_name!r}, but the model needs floating-point weights. "
+                f"The file was not written by save_pretrained(); save the model again."
+            )
+        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise CheckpointError(
+                f"{key} in {source_name!r} contains NaN or infinite values, so every prediction would be NaN. "
+                f"The file is damaged, or training diverged before it was saved: use an earlier checkpoint."
+            )
         to_load[key] = value.to(want.dtype) if value.is_floating_point() else value
     if not to_load:
         raise CheckpointError(
@@ -204,6 +223,13 @@ def load_state(model, weight_files, *, allow_head_reinit=False, source_name="che
     report.loaded = sorted(to_load)
     missing = [k for k in expected if k not in to_load and k not in {r[0] for r in report.reshaped_head}]
     report.newly_initialised = missing
+    body = [k for k in missing if not _may_start_random(model, k)]
+    if body:  # a random layer in the middle of a trained body would make every output meaningless
+        raise CheckpointError(
+            f"{source_name!r} lacks {len(body)} tensor(s) of {type(model).__name__}'s body, e.g. {body[:3]}. "
+            f"Only the classification head (and BERT's pooler) may start random. Does config.json match the "
+            f"weights (e.g. the number of layers: {model.config.num_hidden_layers})? Save the model again."
+        )
     # Everything not loaded is still uninitialised memory: give it the model's own initialisation.
     fresh = missing + [r[0] for r in report.reshaped_head]
     for module_name in sorted({k.rsplit(".", 1)[0] for k in fresh}):
@@ -214,38 +240,82 @@ def load_state(model, weight_files, *, allow_head_reinit=False, source_name="che
     return report
 
 
+def _may_start_random(model, key: str) -> bool:
+    """True for tensors a checkpoint may lack: the task head, and BERT's pooler (absent from some checkpoints)."""
+    prefix = model.base_model_prefix + "."
+    if model.base_model is not model and not key.startswith(prefix):
+        return True  # outside the body: the head (classifier, pre_classifier)
+    return key.removeprefix(prefix).startswith("pooler.")
+
+
 # --- writing -------------------------------------------------------------------
 
-def _atomic_write(path: Path, write) -> None:
-    path = Path(path)
+def _write_temp(path: Path, write) -> str:
+    """Write a file under a temporary name next to ``path`` (via ``write(tmp)``); returns that name."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
-        os.replace(tmp, path)  # atomic on POSIX and Windows: readers see the old file or the new one
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    return tmp
+
+
+def _atomic_write(path: Path, write) -> None:
+    path = Path(path)
+    os.replace(_write_temp(path, write), path)  # atomic on POSIX and Windows: readers see the old file or the new one
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
+def folder_for_saving(save_directory, what: str = "save_pretrained()") -> Path:
+    """The folder to save into, created if needed, or an error that says why it cannot be."""
+    if not isinstance(save_directory, (str, os.PathLike)):
+        raise InputTypeError(
+            f"{what} takes a folder path (str), got {type(save_directory).__name__}. Example: {what[:-2]}('my_model')."
+        )
+    folder = Path(save_directory).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise CheckpointError(f"{folder} is a file; {what} needs a folder name (it creates the folder).")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CheckpointError(f"Cannot create the folder {folder}: {e.strerror}. Choose another folder.") from None
+    return folder
+
+
 def save_pretrained(model, save_directory) -> list[Path]:
-    """Write ``config.json`` and ``model.safetensors`` into ``save_directory``; returns the paths."""
+    """Write ``config.json`` and ``model.safetensors`` into ``save_directory``; returns the paths.
+
+    Both files are first written under temporary names and only then renamed into place, so a save
+    that is interrupted (Ctrl-C, a full disk, a kernel restart) leaves the folder's previous
+    checkpoint complete and loadable.
+    """
     from safetensors.torch import save_file
 
-    folder = Path(save_directory)
-    if folder.exists() and not folder.is_dir():
-        raise CheckpointError(f"{folder} is a file; save_pretrained() needs a folder name.")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = folder_for_saving(save_directory, "model.save_pretrained()")
     state = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
     model.config.architectures = [type(model).__name__]
-    weights = folder / "model.safetensors"
-    _atomic_write(weights, lambda tmp: save_file(state, tmp, metadata={"format": "pt"}))
-    config = model.config.save_pretrained(folder)
+    weights, config = folder / "model.safetensors", folder / "config.json"
+    temps = []
+    try:
+        temps.append(_write_temp(weights, lambda tmp: save_file(state, tmp, metadata={"format": "pt"})))
+        temps.append(_write_temp(config, lambda tmp: Path(tmp).write_text(model.config.to_json_string(), encoding="utf-8")))
+        os.replace(temps[0], weights)
+        os.replace(temps[1], config)
+    except Exception as e:  # KeyboardInterrupt passes through unchanged; the finally below still cleans up
+        raise CheckpointError(
+            f"Could not save the model to {folder} ({type(e).__name__}: {e}). Any checkpoint that was in the "
+            f"folder before is unchanged. Check the free disk space and that the folder is writable."
+        ) from None
+    finally:
+        for tmp in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     return [config, weights]

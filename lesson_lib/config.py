@@ -16,10 +16,26 @@ Used in: models/*.py, checkpoint.py; notebooks/*/07_classes_configs.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 from pathlib import Path
 
 from .errors import CheckpointError, InputTypeError, InputValueError
+
+
+PROBLEM_TYPES = (None, "single_label_classification", "multi_label_classification", "regression")
+# Fields every config has besides its architecture's ``defaults``.
+KNOWN_FIELDS = ("id2label", "label2id", "num_labels", "architectures", "problem_type", "output_hidden_states",
+                "output_attentions", "model_type")
+
+
+def _label_table(table, name: str, key, value) -> dict:
+    """id2label / label2id as a dict with the right key and value types, or an error saying what they look like."""
+    example = "{0: 'NEGATIVE', 1: 'POSITIVE'}" if name == "id2label" else "{'NEGATIVE': 0, 'POSITIVE': 1}"
+    try:
+        return {key(k): value(v) for k, v in dict(table).items()}
+    except (TypeError, ValueError):
+        raise InputValueError(f"{name} must be a dict like {example}, got {table!r:.80}.") from None
 
 
 class PretrainedConfig:
@@ -32,6 +48,9 @@ class PretrainedConfig:
     defaults: dict = {}
 
     def __init__(self, **kwargs):
+        for generic, own in self.attribute_map.items():  # DistilBertConfig(hidden_size=64) sets dim
+            if generic in kwargs:
+                kwargs.setdefault(own, kwargs.pop(generic))
         id2label = kwargs.pop("id2label", None)
         label2id = kwargs.pop("label2id", None)
         num_labels = kwargs.pop("num_labels", None)
@@ -47,7 +66,12 @@ class PretrainedConfig:
             setattr(self, key, value)
 
         if id2label is not None:
-            self.id2label = {int(k): str(v) for k, v in dict(id2label).items()}
+            self.id2label = _label_table(id2label, "id2label", key=int, value=str)
+            if sorted(self.id2label) != list(range(len(self.id2label))):
+                raise InputValueError(
+                    f"id2label must number the labels 0, 1, 2, ... (one per output of the classifier), "
+                    f"got ids {sorted(self.id2label)}. Example: id2label={{0: 'NEGATIVE', 1: 'POSITIVE'}}."
+                )
             if num_labels is not None and num_labels != len(self.id2label):
                 raise InputValueError(
                     f"num_labels={num_labels} but id2label has {len(self.id2label)} entries; give one or make them agree."
@@ -55,7 +79,7 @@ class PretrainedConfig:
         else:
             self.num_labels = 2 if num_labels is None else num_labels
         self.label2id = (
-            {str(k): int(v) for k, v in dict(label2id).items()}
+            _label_table(label2id, "label2id", key=str, value=int)
             if label2id is not None
             else {v: k for k, v in self.id2label.items()}
         )
@@ -82,12 +106,30 @@ class PretrainedConfig:
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def validate(self) -> None:
-        """Refuse shapes that cannot work, before a model is built from them."""
+        """Refuse shapes and settings that cannot work, before a model is built from them."""
+        name = type(self).__name__
         for key, default in self.defaults.items():
+            value = getattr(self, key)
             if isinstance(default, int) and not isinstance(default, bool):
-                value = getattr(self, key)
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise InputValueError(f"{type(self).__name__}.{key} must be a whole number >= 0, got {value!r}.")
+                    raise InputValueError(f"{name}.{key} must be a whole number >= 0, got {value!r}.")
+            elif isinstance(default, float) or key.endswith("dropout"):  # classifier_dropout may be None
+                if value is None and default is None:
+                    continue
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                    raise InputValueError(f"{name}.{key} must be a number >= 0, got {value!r}.")
+                if "dropout" in key and value > 1:
+                    raise InputValueError(f"{name}.{key} is a probability, so it must be between 0 and 1; got {value!r}.")
+        from .functional import ACTIVATIONS
+
+        for key in ("activation", "hidden_act"):  # DistilBERT's and BERT's spelling
+            if key in self.defaults and not (isinstance(getattr(self, key), str) and getattr(self, key) in ACTIVATIONS):
+                raise InputValueError(
+                    f"{name}.{key}={getattr(self, key)!r} is not an activation this kit implements; "
+                    f"use one of {sorted(ACTIVATIONS)}."
+                )
+        if self.problem_type not in PROBLEM_TYPES:
+            raise InputValueError(f"{name}.problem_type must be one of {list(PROBLEM_TYPES)}, got {self.problem_type!r}.")
         width, heads = self.hidden_size, self.num_attention_heads
         if heads < 1 or width % heads != 0:
             raise InputValueError(
@@ -115,6 +157,16 @@ class PretrainedConfig:
     def from_dict(cls, data: dict, **overrides) -> "PretrainedConfig":
         if not isinstance(data, dict):
             raise InputTypeError(f"A config is built from a dict, got {type(data).__name__}.")
+        known = {*cls.defaults, *cls.attribute_map, *data, *KNOWN_FIELDS}
+        unknown = sorted(k for k in overrides if k not in known)
+        if unknown:  # a typo such as num_label=3 would otherwise be kept as a new field and do nothing
+            close = [m for k in unknown for m in difflib.get_close_matches(k, sorted(known), n=1)]
+            raise InputTypeError(
+                f"{cls.__name__} has no field(s) {unknown}"
+                + (f" (did you mean {close}?)" if close else "")
+                + f". Options are config.json fields, e.g. {sorted(cls.defaults)[:4]}, or num_labels / id2label."
+            )
+        overrides = {cls.attribute_map.get(k, k): v for k, v in overrides.items()}  # hidden_size -> dim
         merged = {**data, **overrides}
         wanted = merged.get("model_type")
         if cls.model_type and wanted and wanted != cls.model_type:
@@ -131,11 +183,9 @@ class PretrainedConfig:
         return cls.from_dict(resolve(name_or_path).read_config(), **overrides)
 
     def save_pretrained(self, save_directory) -> Path:
-        from .checkpoint import atomic_write_text
+        from .checkpoint import atomic_write_text, folder_for_saving
 
-        folder = Path(save_directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "config.json"
+        path = folder_for_saving(save_directory, "config.save_pretrained()") / "config.json"
         atomic_write_text(path, self.to_json_string())
         return path
 

@@ -20,8 +20,11 @@ import hashlib
 import json
 import os
 import socket
+import ssl
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import CheckpointError, IntegrityError, ModelNotFoundError
 
@@ -186,12 +189,39 @@ def _folder_source(path: Path, name: str) -> Source:
 
 # --- 3. the hub ---------------------------------------------------------------
 
+def _hub_address() -> tuple[str, int]:
+    # huggingface_hub talks to HF_ENDPOINT when it is set (a mirror, in some countries): probe that.
+    url = urlsplit(os.environ.get("HF_ENDPOINT") or f"https://{HUB_HOST}")
+    return url.hostname or HUB_HOST, url.port or 443
+
+
 def _hub_reachable(timeout: float = HUB_TIMEOUT_S) -> bool:
-    try:
-        with socket.create_connection((HUB_HOST, 443), timeout=timeout):
-            return True
-    except OSError:
-        return False
+    """Whether the hub completes a TLS handshake (with a valid certificate) within ``timeout`` seconds in all.
+
+    A TCP connection alone proves little: a captive portal or a proxy may accept it and then stay
+    silent, and huggingface_hub would wait for an answer without a time limit. The socket timeout
+    does not cover the DNS lookup (which can hang for half a minute), so the probe runs in a thread
+    that we stop waiting for.
+    """
+    host, port = _hub_address()
+    answered = []
+
+    def probe():
+        try:
+            with socket.create_connection((host, port), timeout=timeout) as sock:
+                with ssl.create_default_context().wrap_socket(sock, server_hostname=host):
+                    answered.append(True)
+        except OSError:  # includes ssl.SSLError and a certificate that is not the hub's
+            pass
+
+    thread = threading.Thread(target=probe, name="lesson_lib-hub-probe", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(answered)
+
+
+def _offline_requested() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _hub_source(name: str) -> Source:
@@ -213,7 +243,7 @@ def _hub_source(name: str) -> Source:
     try:  # already in the local hub cache: no network needed
         folder = snapshot(local_only=True)
     except Exception:
-        if os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "True") or not _hub_reachable():
+        if _offline_requested() or not _hub_reachable():
             raise ModelNotFoundError(
                 f"{name!r} is not a local folder and the Hugging Face hub cannot be reached "
                 f"(no network). {OFFLINE_HINT}"

@@ -82,17 +82,26 @@ class Recorder:
 def _as_tensor(value, name: str) -> torch.Tensor:
     if isinstance(value, torch.Tensor):
         return value
+    if isinstance(value, str) or (isinstance(value, (list, tuple)) and value and isinstance(value[0], str)):
+        # The most common first mistake: giving the model text instead of the tokenizer's ids.
+        what = "the model takes token ids, not text: model(**tokenizer(text, return_tensors='pt'))" \
+            if name != "labels" else "labels are class ids (whole numbers), e.g. labels=torch.tensor([1, 0])"
+        raise InputTypeError(f"{name} got text ({value!r:.60}); {what}.")
     try:
         return torch.as_tensor(value)
     except (ValueError, TypeError, RuntimeError):
+        hint = ("Give one class id per sentence, e.g. labels=torch.tensor([1, 0])." if name == "labels"
+                else "Pad the batch: tokenizer(texts, padding=True, return_tensors='pt').")
         raise InputValueError(
-            f"{name} could not be turned into a tensor (rows of different lengths?). "
-            f"Pad the batch: tokenizer(texts, padding=True, return_tensors='pt')."
+            f"{name} could not be turned into a tensor ({type(value).__name__} {value!r:.60}; rows of "
+            f"different lengths, or values that are not numbers?). {hint}"
         ) from None
 
 
 def _as_index_tensor(value, name: str, like: torch.Tensor | None = None) -> torch.Tensor:
     t = _as_tensor(value, name)
+    if t.numel() == 0 and not isinstance(value, torch.Tensor):
+        t = t.long()  # torch reads [] as float32; an empty list has no dtype to complain about
     if t.dtype == torch.bool and name != "input_ids":
         t = t.long()
     if t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
@@ -179,20 +188,34 @@ def classification_loss(config, logits: torch.Tensor, labels) -> torch.Tensor | 
         return None
     labels = _as_tensor(labels, "labels").to(logits.device)
     B, C = logits.shape
-    if C == 1 or config.problem_type == "regression":
-        return torch.mean((logits.squeeze(-1) - labels.to(logits.dtype).view(-1)) ** 2)
+    if labels.is_complex():
+        raise InputTypeError(f"labels must be real numbers, got dtype {labels.dtype}.")
     if config.problem_type == "multi_label_classification":
+        if tuple(labels.shape) != (B, C):
+            raise InputValueError(
+                f"labels has shape {tuple(labels.shape)}, but multi-label classification needs one 0 or 1 per "
+                f"sentence and label: shape ({B}, {C}), e.g. labels=torch.tensor([[1, 0, 1]]) for one sentence."
+            )
         return nn.functional.binary_cross_entropy_with_logits(logits, labels.to(logits.dtype))
+    if C == 1 or config.problem_type == "regression":
+        if labels.numel() != B * C:  # torch would broadcast a wrong count into a wrong loss, silently
+            raise InputValueError(
+                f"labels has {labels.numel()} value(s) but regression on {B} sentence(s) with {C} output(s) "
+                f"needs {B * C}; give one target number per sentence (and output)."
+            )
+        return torch.mean((logits - labels.to(logits.dtype).view(B, C)) ** 2)
     if labels.is_floating_point() or labels.dtype == torch.bool:
         raise InputTypeError(
             f"labels must be whole-number class ids (torch.long), got dtype {labels.dtype}. "
             f"Example: labels=torch.tensor([1, 0])."
         )
-    labels = labels.reshape(-1)
-    if labels.numel() != B:
+    # (B,) is the shape; (B, 1) and, for one sentence, a bare number mean the same thing.
+    if labels.numel() != B or labels.dim() > 2 or (labels.dim() == 2 and labels.shape[1] != 1):
         raise InputValueError(
-            f"labels has {labels.numel()} value(s) but the batch has {B} sentence(s); give one label per sentence."
+            f"labels has shape {tuple(labels.shape)} but the batch has {B} sentence(s); give one class id "
+            f"per sentence, shape ({B},); e.g. for two sentences labels=torch.tensor([1, 0])."
         )
+    labels = labels.reshape(-1)
     lo, hi = int(labels.min()), int(labels.max())
     if lo < 0 or hi >= C:
         raise InputValueError(
@@ -245,6 +268,7 @@ class PreTrainedModel(nn.Module):
                 f"{type(self).__name__} needs a {self.config_class.__name__}, got {type(config).__name__}. "
                 f"Example: {type(self).__name__}({self.config_class.__name__}())."
             )
+        config.validate()  # again: fields may have been changed since the config was made
         super().__init__()
         self.config = config
         self.name_or_path = ""

@@ -23,6 +23,7 @@ views/padding.py; every chapter that builds a batch.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import reprlib
 import tempfile
@@ -106,6 +107,18 @@ def _is_choice(value, choices) -> bool:
     return any(value == c if isinstance(c, str) and isinstance(value, str) else value is c for c in choices)
 
 
+def _check_encodable(text: str, what: str) -> None:
+    # A lone surrogate (half of an emoji, left by a broken copy/paste or a file read with the wrong
+    # encoding) is a valid Python str but not valid Unicode text; the Rust tokenizer refuses it.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputValueError(
+            f"{what} contains {text[e.start]!r} at position {e.start}, half of a character (a lone surrogate), "
+            f"which is not valid text. Remove it, e.g. text.encode('utf-8', 'ignore').decode('utf-8')."
+        ) from None
+
+
 def _token_text(value) -> str | None:
     # Special tokens are saved either as "[CLS]" or as {"content": "[CLS]", ...}.
     return value.get("content") if isinstance(value, dict) else value
@@ -154,12 +167,24 @@ class BertTokenizer:
                  strip_accents: bool | None = None, tokenize_chinese_chars: bool = True,
                  unk_token="[UNK]", sep_token="[SEP]", pad_token="[PAD]", cls_token="[CLS]",
                  mask_token="[MASK]", model_max_length: int = DEFAULT_MAX_LENGTH, name_or_path: str = ""):
+        for flag, value in (("do_lower_case", do_lower_case), ("tokenize_chinese_chars", tokenize_chinese_chars),
+                            ("strip_accents", strip_accents)):
+            if not isinstance(value, bool) and not (flag == "strip_accents" and value is None):
+                raise InputTypeError(
+                    f"{flag} must be True or False, got {value!r}. In tokenizer_config.json write true or false."
+                )
         self.do_lower_case = do_lower_case
         self.strip_accents = strip_accents  # None: strip accents exactly when lower-casing
         self.tokenize_chinese_chars = tokenize_chinese_chars
         self.name_or_path = name_or_path
         self._specials = {"unk_token": unk_token, "sep_token": sep_token, "pad_token": pad_token,
                           "cls_token": cls_token, "mask_token": mask_token}
+        if model_max_length is not None and (isinstance(model_max_length, bool) or not isinstance(
+                model_max_length, (int, float)) or not model_max_length >= 2):  # "not >=": NaN fails too
+            raise InputValueError(
+                f"model_max_length must be a whole number >= 2 (tokens, [CLS] and [SEP] included), got "
+                f"{model_max_length!r}. Fix it in tokenizer_config.json, or pass model_max_length=512."
+            )
         if model_max_length is None or model_max_length > NO_LIMIT:
             model_max_length = DEFAULT_MAX_LENGTH
         self._model_max_length = int(model_max_length)
@@ -202,8 +227,11 @@ class BertTokenizer:
         """The ``tokenizers`` pipeline BERT uses, built from a vocab.txt (one token per line)."""
         try:
             lines = vocab_file.read_text(encoding="utf-8").split("\n")
-        except OSError as e:
-            raise CheckpointError(f"Cannot read the vocabulary {vocab_file}: {e}.") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise CheckpointError(
+                f"Cannot read the vocabulary {vocab_file}: {e}. A vocab.txt is UTF-8 text, one token per line; "
+                f"re-save it with tokenizer.save_pretrained(), or use lesson_lib.DEFAULT_MODEL."
+            ) from None
         if lines and lines[-1] == "":
             lines.pop()  # the file ends with a newline
         vocab = {token: i for i, token in enumerate(lines)}
@@ -257,7 +285,8 @@ class BertTokenizer:
             if value is not None:
                 kwargs[key] = value
         max_length = config.get("model_max_length")
-        if (max_length is None or max_length > NO_LIMIT) and source.config_file is not None and Path(source.config_file).is_file():
+        no_limit = max_length is None or (isinstance(max_length, (int, float)) and max_length > NO_LIMIT)
+        if no_limit and source.config_file is not None and Path(source.config_file).is_file():
             max_length = hub.read_json(source.config_file).get("max_position_embeddings")
         kwargs["model_max_length"] = max_length
         kwargs.update(overrides)
@@ -271,10 +300,9 @@ class BertTokenizer:
         >>> tok.save_pretrained("my_model")   # doctest: +SKIP
         ['my_model/vocab.txt', 'my_model/tokenizer.json', ...]
         """
-        folder = Path(os.fspath(save_directory)).expanduser()
-        if folder.exists() and not folder.is_dir():
-            raise CheckpointError(f"{folder} is a file. save_pretrained() needs a folder path (it creates the folder).")
-        folder.mkdir(parents=True, exist_ok=True)
+        from .checkpoint import folder_for_saving
+
+        folder = folder_for_saving(save_directory, "tokenizer.save_pretrained()")
         vocab = self._backend.get_vocab(with_added_tokens=False)
         tokens = sorted(vocab, key=vocab.get)
         config = {
@@ -297,7 +325,8 @@ class BertTokenizer:
 
     # --- the call ----------------------------------------------------------------------------
     def __call__(self, text, text_pair=None, *, padding=False, truncation=None, max_length=None,
-                 return_tensors=None, return_attention_mask=None, return_token_type_ids=None) -> BatchEncoding:
+                 return_tensors=None, return_attention_mask=None, return_token_type_ids=None,
+                 **unsupported) -> BatchEncoding:
         """Tokenize one text (str) or a batch (list of str) into model inputs.
 
         ``truncation=None`` (the default) truncates only when you give ``max_length`` and no
@@ -307,6 +336,11 @@ class BertTokenizer:
         >>> tok(["I love it.", "Meh."], padding=True)["attention_mask"]   # doctest: +SKIP
         [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0]]
         """
+        if unsupported:  # options copied from transformers code (is_split_into_words, stride, ...)
+            raise InputTypeError(
+                f"The tokenizer has no option {sorted(unsupported)}. It takes padding, truncation, max_length, "
+                f"return_tensors, return_attention_mask and return_token_type_ids."
+            )
         if text_pair is not None:
             raise InputValueError(
                 "Sentence pairs (a second text) are not part of this kit: its models classify one text "
@@ -354,6 +388,7 @@ class BertTokenizer:
     @staticmethod
     def _check_text(text) -> tuple[list[str], bool]:
         if isinstance(text, str):
+            _check_encodable(text, "The text")
             return [text], False
         if isinstance(text, (list, tuple)):
             if not text:
@@ -366,6 +401,7 @@ class BertTokenizer:
                         f"Item {i} of the batch is {reprlib.repr(item)} ({type(item).__name__}); every item must be a str. "
                         f"Remove it or convert it, e.g. [str(t) for t in texts if t is not None]."
                     )
+                _check_encodable(item, f"Item {i} of the batch")
             return list(text), True
         if text is None:
             hint = "pass text, e.g. tok('I love it.')."
@@ -392,10 +428,18 @@ class BertTokenizer:
             raise InputValueError(
                 f"truncation={truncation!r} is not an option{pairs}. Use one of {list(TRUNCATION_CHOICES)}."
             )
+        if max_length is not None and not isinstance(max_length, bool) and hasattr(max_length, "__index__"):
+            max_length = operator.index(max_length)  # a numpy integer is a whole number too
         if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1):
             raise InputValueError(
                 f"max_length must be a positive whole number (or None), got {max_length!r}. "
                 f"For this model use at most {self.model_max_length}, e.g. max_length=128."
+            )
+        if padding == "max_length" and max_length is not None and max_length > self.model_max_length:
+            # Padding 1e9 tokens would fill the memory first; the model could not read them anyway.
+            raise InputValueError(
+                f"padding='max_length' with max_length={max_length} would make every sequence {max_length} tokens "
+                f"long, but this model reads at most {self.model_max_length}. Use max_length <= {self.model_max_length}."
             )
         limit = self.model_max_length if max_length is None else max_length
         pads = padding not in (False, "do_not_pad")
@@ -599,7 +643,7 @@ class AutoTokenizer:
         folder = Path(source.tokenizer_dir)
         name = _read_optional_json(folder / "tokenizer_config.json").get("tokenizer_class")
         if name is not None:
-            tok_cls = TOKENIZER_CLASSES.get(name.removesuffix("Fast"))
+            tok_cls = TOKENIZER_CLASSES.get(name.removesuffix("Fast")) if isinstance(name, str) else None
             if tok_cls is None:
                 raise CheckpointError(
                     f"{folder / 'tokenizer_config.json'} asks for tokenizer_class={name!r}; this kit has "

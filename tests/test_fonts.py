@@ -22,7 +22,8 @@ SAMPLE = "한국어 문장을 토큰으로 나눕니다. 가나다 똠방각하 
 def cmap():
     from fontTools.ttLib import TTFont
 
-    return TTFont(str(fonts.FONT_FILE), lazy=True).getBestCmap()
+    with TTFont(str(fonts.FONT_FILE), lazy=True) as font:  # closed here, not by a later garbage collection
+        return font.getBestCmap()
 
 
 def test_font_file_and_licence_ship_with_the_package():

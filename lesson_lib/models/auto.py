@@ -23,7 +23,12 @@ REGISTRY = {
 
 
 def _classes_for(model_type, where):
-    if model_type not in REGISTRY:
+    if model_type is None:
+        raise CheckpointError(
+            f"{where} has no model_type, so the Auto classes cannot tell which model it is. Add "
+            f'"model_type": "bert" (or "distilbert") to it, or use the concrete class, e.g. BertForSequenceClassification.'
+        )
+    if not isinstance(model_type, str) or model_type not in REGISTRY:
         raise CheckpointError(
             f"{where}: model_type {model_type!r} is not one this kit implements "
             f"(supported: {', '.join(sorted(REGISTRY))}). Use a BERT or DistilBERT checkpoint."
@@ -39,8 +44,8 @@ class _Auto:
 
     @classmethod
     def from_pretrained(cls, name_or_path, **kwargs):
-        config = resolve(name_or_path).read_config()
-        target = _classes_for(config.get("model_type"), f"{name_or_path!r}/config.json")[cls._slot]
+        source = resolve(name_or_path)
+        target = _classes_for(source.read_config().get("model_type"), str(source.config_file))[cls._slot]
         return target.from_pretrained(name_or_path, **kwargs)
 
     @classmethod
