@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_driver import (NOTEBOOKS, ROOT, VIEWPORT, NotebookRun, PageBroken, drive_notebook, open_lab, shut_down_kernel,
+from .lab_driver import (NOTEBOOKS, ROOT, VIEWPORT, NotebookRun, PageBroken, drive_notebook, open_lab, shut_down_kernel,
                         watch_console)
 
 ARTIFACTS = ROOT / "tests" / "_artifacts"

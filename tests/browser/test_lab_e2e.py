@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab_driver import NOTEBOOKS, chapter_notebooks
+from .lab_driver import NOTEBOOKS, chapter_notebooks
 
 CHAPTERS = chapter_notebooks()
 
