@@ -232,15 +232,15 @@ def tokenize_all(tokenizer, texts: list[str]) -> Tokens:
     return Tokens(torch.tensor([i for row in ids for i in row], dtype=torch.long), offsets)
 
 
-def padded(flat: torch.Tensor, tokens: Tokens, rows: np.ndarray, pad_value=0):
-    """Gather rows of a flat per-token tensor into a right-padded batch, plus its (B, T) mask."""
+def padded(flat: torch.Tensor, tokens: Tokens, rows: np.ndarray):
+    """Gather rows of a flat per-token tensor into a right-padded batch (zeros), plus its (B, T) mask."""
     lengths = tokens.lengths[rows]
-    T = int(lengths.max())
-    t = np.arange(T)[None, :]
-    real = t < lengths[:, None]  # (B, T)
-    where = np.where(real, tokens.offsets[rows][:, None] + t, len(flat))  # padding points past the end
-    source = torch.cat([flat, torch.full((1,) + flat.shape[1:], pad_value, dtype=flat.dtype)])
-    return source[torch.from_numpy(where)], torch.from_numpy(real.astype(np.int64))
+    t = np.arange(int(lengths.max()))[None, :]
+    real = torch.from_numpy(t < lengths[:, None])  # (B, T)
+    where = torch.from_numpy(tokens.offsets[rows][:, None] + t).clamp_(max=len(flat) - 1)
+    batch = flat[where]  # (B, T) or (B, T, D); padding positions hold some other token's values ...
+    batch = batch.masked_fill(~real if batch.dim() == 2 else ~real[..., None], 0)  # ... so zero them
+    return batch, real.long()
 
 
 def length_batches(rows: np.ndarray, lengths: np.ndarray, size: int, rng: np.random.RandomState | None = None):
