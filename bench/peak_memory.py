@@ -1,0 +1,67 @@
+"""5. Peak memory of a kernel running a chapter: the kernel process's high-water mark (VmHWM).
+
+Each chapter notebook is executed cell by cell with nbclient in a kernel of its own (the
+kit's Python, the variables ``./kit test`` sets, the notebook's folder as working
+directory). Just before the kernel is shut down we read ``VmHWM`` from
+``/proc/<kernel pid>/status``: the largest resident set the kernel ever had, which is what
+a Binder pod's memory limit sees. The English notebooks are measured; the Korean ones run
+the same code cells (tests/test_notebooks.py checks that).
+
+Child use: ``python -m bench.peak_memory child NOTEBOOK...``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for pid {pid}")
+
+
+def _child(paths: list[str]) -> None:
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    out = {}
+    for path in paths:
+        path = Path(path)
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=900, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        t0 = time.perf_counter()
+        with client.setup_kernel():
+            pid = client.km.provisioner.pid
+            exe = Path(f"/proc/{pid}/exe").resolve().name
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            peak = _vm_hwm_mb(pid)
+        out[path.name] = {"peak_rss_mb": peak, "seconds": time.perf_counter() - t0, "kernel_exe": exe}
+        sys.stderr.write(f"{path.name}: {peak:.0f} MB\n")
+    sys.stdout.write("BENCH-RESULT " + json.dumps(out) + "\n")
+
+
+def measure(log=print) -> dict:
+    from ._common import ROOT, run_child
+
+    notebooks = sorted((ROOT / "notebooks" / "en").glob("*.ipynb"))
+    result, _, wall = run_child(["-m", "bench.peak_memory", "child", *map(str, notebooks)], timeout=3600)
+    ranked = sorted(result.items(), key=lambda kv: -kv[1]["peak_rss_mb"])
+    for name, r in ranked[:3]:
+        log(f"  peak kernel RSS {r['peak_rss_mb']:7.0f} MB  {name}  ({r['seconds']:.1f} s)")
+    return {"per_notebook": dict(ranked), "max_mb": ranked[0][1]["peak_rss_mb"], "heaviest": ranked[0][0],
+            "wall_s": wall}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "child":
+        _child(sys.argv[2:])
+    else:
+        sys.exit("usage: python -m bench.peak_memory child NOTEBOOK...")
