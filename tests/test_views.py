@@ -363,7 +363,17 @@ def test_draw_attention_hatches_padded_columns(seed):
     assert sorted(int(p.get_x() + 0.5) for p in hatched) == [11, 12, 13]
     fig2 = S.new_figure(6, 6)
     draw_attention_heads(fig2, attention_stack(trace)[0][1], batch.tokens(1), mask=batch["attention_mask"][1], layer=0)
-    assert len([a for a in fig2.axes if a.images]) == 4
+    (grid,) = fig2.axes  # every head on one axes: one image of tiles
+    (image,) = grid.images
+    H, T = 4, len(batch.tokens(1))
+    gap = max(2, -(-T // 8))
+    assert image.get_array().shape == (2 * (T + gap) - gap, 2 * (T + gap) - gap)
+    tiles = np.asarray(image.get_array().filled(np.nan))
+    assert np.nanmax(tiles) == pytest.approx(1.0)  # each head scaled to its own peak
+    hatched = [p for p in grid.patches if p.get_hatch()]
+    assert len(hatched) == H  # the padded columns 11-13 form one run, hatched in each tile
+    assert {round(a.get_x() % (T + gap) + 0.5) for a in hatched} == {11}
+    assert {a.get_width() for a in hatched} == {3}
     for f in (fig, fig2):
         assert S.figure_png(f).startswith(PNG)
     with pytest.raises(ViewError):
@@ -520,3 +530,28 @@ def test_real_default_model(tok):
     assert view.png.startswith(PNG) and view.message_text == ""
     counts = count_parameters(model.config)
     assert counts.total == sum(p.numel() for p in model.parameters())
+
+
+def test_views_free_each_figure_and_leave_the_collector_as_they_found_it(tok):
+    import gc
+
+    from lesson_lib.views._base import young_garbage_only
+
+    import weakref
+
+    view = TokenView(tok, "Hello, 한국어!", lang="en")
+    figures = []
+    draw = view._figure
+    view._figure = lambda: figures.append(weakref.ref(fig := draw())) or fig
+    view.step.value = 2  # a new picture: its figure (cyclic garbage) is freed as soon as the PNG exists
+    assert len(figures) == 1 and figures[0]() is None and gc.isenabled()
+    gc.disable()
+    try:
+        view.step.value = 3
+        assert not gc.isenabled()  # a learner who switched it off keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(ZeroDivisionError):
+        with young_garbage_only():
+            1 / 0
+    assert gc.isenabled()

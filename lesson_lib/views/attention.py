@@ -17,8 +17,10 @@ from __future__ import annotations
 import math
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 import torch
+from matplotlib.patches import Rectangle
 
 from ..i18n import t
 from ..modeling import ForwardTrace
@@ -86,31 +88,76 @@ def draw_attention(ax, weights, tokens, *, mask=None, lang: str = "en", title: s
         S.axis_title(ax, "x", t("attention.axis.key", lang), reach_x)
         S.axis_title(ax, "y", t("attention.axis.query", lang), reach_y)
     else:
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.xaxis.set_visible(False)  # no ticks at all: cheaper than an empty tick list
+        ax.yaxis.set_visible(False)
     if title is not None:
-        ax.set_title(title, loc="left", fontsize=10)
+        ax.set_title(title, loc="left", fontsize=10, y=1.0)
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+        S.color_key(ax, image)
+
+
+def head_mosaic(weights: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
+    """Tile (H, T, T) weights into one picture, ``cols`` heads a row, NaN between tiles (pure).
+
+    Each head is divided by its own largest weight, so a head that spreads its attention
+    thinly still shows its pattern (the grid compares patterns, not strengths).
+
+    >>> head_mosaic(np.ones((3, 2, 2)), cols=2).shape
+    (5, 5)
+    """
+    H, T, _ = weights.shape
+    rows = math.ceil(H / cols)
+    step = T + gap
+    mosaic = np.full((rows * step - gap, cols * step - gap), np.nan)
+    for h in range(H):
+        r, c = divmod(h, cols)
+        peak = float(weights[h].max())
+        mosaic[r * step:r * step + T, c * step:c * step + T] = weights[h] / (peak if peak > 0 else 1.0)
+    return mosaic
 
 
 def draw_attention_heads(fig, weights, tokens, *, mask=None, lang: str = "en", layer: int | None = None) -> None:
-    """A grid of every head of one layer: ``weights`` is (H, T, T) for one sentence."""
+    """A grid of every head of one layer: ``weights`` is (H, T, T) for one sentence.
+
+    Drawn as one image on one axes (the heads tiled, titles written over the tiles): twelve
+    separate axes cost several times more to draw, and this picture is redrawn on every
+    slider move.
+    """
     w = weights.detach().float().numpy() if isinstance(weights, torch.Tensor) else np.asarray(weights, dtype=float)
-    H = w.shape[0]
+    H, T = w.shape[0], w.shape[-1]
+    if len(tokens) != T:
+        raise ViewError("attention.error.shape", shape=tuple(w.shape), n=len(tokens))
     cols = math.ceil(math.sqrt(H))
     rows = math.ceil(H / cols)
-    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    for h, ax in enumerate(axes):
-        if h >= H:
-            ax.set_axis_off()
-            continue
-        draw_attention(ax, w[h], tokens, mask=mask, lang=lang, labels=False, colorbar=False, annotate=False,
-                       title=t("attention.title.head", lang, head=h))
+    gap = max(2, math.ceil(T / 8))  # blank cells between tiles: room for the head's title
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.92))
+    cmap = matplotlib.colormaps[S.WEIGHT_CMAP].with_extremes(bad="white")
+    ax.imshow(head_mosaic(w, cols, gap), cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
+    ax.set_axis_off()
+    padded = padded_positions(mask) if mask is not None else []
+    step = T + gap
+    for h in range(H):
+        r, c = divmod(h, cols)
+        ax.text(c * step - 0.5, r * step - 0.6, t("attention.title.head", lang, head=h), fontsize=9, va="bottom")
+        for first, last in _runs(padded):  # padded keys: hatched columns in every tile
+            ax.add_artist(Rectangle((c * step + first - 0.5, r * step - 0.5), last - first + 1, T, fill=False,
+                                    hatch="///", edgecolor="#7f7f7f", lw=0))
+    ax.set_xlim(-0.5, cols * step - gap - 0.5)
+    ax.set_ylim(rows * step - gap - 0.5, -0.5 - gap)  # room for the titles of the top row
     heading = t("attention.title.heads", lang, n=H) if layer is None else \
         t("attention.title.layer_heads", lang, layer=layer, n=H)
-    fig.suptitle(heading, x=0.01, ha="left", fontsize=11)
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.02, hspace=0.35, wspace=0.1)
+    fig.text(0.01, 0.985, heading, ha="left", va="top", fontsize=11)
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs in sorted positions: [2, 3, 4, 7] -> [(2, 4), (7, 7)]."""
+    runs = []
+    for p in positions:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], p)
+        else:
+            runs.append((p, p))
+    return runs
 
 
 def render_attention(traced: TracedBatch, layer: int, head, sentence: int, *, lang: str = "en"):

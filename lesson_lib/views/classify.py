@@ -43,7 +43,7 @@ def render_prediction(probs_row, labels: list[str], *, lang: str = "en"):
     draw_probabilities(ax, probs_row.tolist(), labels, lang=lang)
     best = int(probs_row.argmax())
     ax.set_title(t("classify.title.prediction", lang, label=labels[best], probability=float(probs_row[best])),
-                 loc="left", fontsize=11)
+                 loc="left", fontsize=11, y=1.0)
     fig.subplots_adjust(left=0.14, right=0.97, top=0.86, bottom=0.14)
     return fig
 

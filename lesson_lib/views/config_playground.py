@@ -151,7 +151,7 @@ def draw_parameter_counts(ax, counts: ParameterCounts, *, lang: str = "en") -> N
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     ax.set_title(t("config.title.parameters", lang, total=_millions(counts.total), model=counts.model_type),
-                 loc="left", fontsize=11)
+                 loc="left", fontsize=11, y=1.0)
     ax.text(0, -0.18, t("config.note.per_layer", lang, n=_millions(counts.layer_total)), transform=ax.transAxes,
             fontsize=9, color="#555555", va="top")
 
@@ -159,7 +159,7 @@ def draw_parameter_counts(ax, counts: ParameterCounts, *, lang: str = "en") -> N
 def draw_shapes(ax, shapes: list[tuple[str, tuple, str]], *, lang: str = "en") -> None:
     """The main tensor shapes as a small table: name, symbols, numbers."""
     ax.set_axis_off()
-    ax.set_title(t("config.title.shapes", lang), loc="left", fontsize=11)
+    ax.set_title(t("config.title.shapes", lang), loc="left", fontsize=11, y=1.0)
     for i, (name, shape, symbols) in enumerate(shapes):
         y = 1 - (i + 0.7) / (len(shapes) + 0.5)
         ax.text(0.0, y, t(f"config.tensor.{name}", lang), fontsize=9, va="center", transform=ax.transAxes)

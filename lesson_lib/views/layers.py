@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 
 from ..i18n import t
 from ..modeling import ForwardTrace, Step
@@ -189,9 +190,8 @@ def draw_step(ax, step: Step, matrix: StepMatrix, *, lang: str = "en", colorbar:
     reach_y = S.tick_labels(ax, "y", matrix.rows, max_labels=24)
     if matrix.cols is not None:
         reach_x = S.tick_labels(ax, "x", matrix.cols, max_labels=30, rotation=60 if matrix.mean_over_heads else 0)
-    else:  # feature numbers: matplotlib's own few ticks are fine
-        ax.tick_params(axis="x", labelsize=8)
-        reach_x = 3 + 1.3 * 8 + 4
+    else:  # feature numbers: a few of them are enough
+        reach_x = S.tick_labels(ax, "x", [str(j) for j in range(matrix.values.shape[1])], max_labels=8, fontsize=8)
     if matrix.highlight_row is not None:
         from matplotlib.patches import Rectangle
 
@@ -202,9 +202,9 @@ def draw_step(ax, step: Step, matrix: StepMatrix, *, lang: str = "en", colorbar:
     title = f"{step.label}   {tuple(step.shape)} = {shape_symbols(step)}"
     if matrix.mean_over_heads:
         title += "   " + t("layers.note.mean_heads", lang, h=matrix.mean_over_heads)
-    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_title(title, loc="left", fontsize=11, y=1.0)
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.01)
+        S.color_key(ax, image)
     return reach_x + 3 + 9 * 1.3
 
 
@@ -226,10 +226,12 @@ def draw_hidden_state_norms(ax, values: np.ndarray, tokens: list[str], *, metric
         ax.plot(x, values.mean(axis=1), lw=2.5, color="black", label=t("layers.legend.mean", lang))
     if position is not None and 0 <= position < depth:
         ax.axvspan(position - 0.4, position + 0.4, color="#fdd49e", alpha=0.6, lw=0)
-    ax.set_xticks(x, [t("layers.axis.embeddings", lang)] + [str(i) for i in range(depth - 1)], fontsize=8)
-    ax.set_xlabel(t("layers.axis.layer", lang), fontsize=9)
+    ax.set_xlim(-0.5, depth - 0.5)
+    reach = S.tick_labels(ax, "x", [t("layers.axis.embeddings", lang)] + [str(i) for i in range(depth - 1)], fontsize=8)
+    S.axis_title(ax, "x", t("layers.axis.layer", lang), reach)
+    ax.yaxis.set_major_locator(MaxNLocator(4))  # a few ticks: each one costs part of every redraw
     ax.set_ylabel(t(f"layers.axis.{metric}", lang), fontsize=9)
-    ax.set_title(t(f"layers.title.{metric}", lang), loc="left", fontsize=11)
+    ax.set_title(t(f"layers.title.{metric}", lang), loc="left", fontsize=11, y=1.0)
     ax.legend(fontsize=7, ncol=1 if n < 8 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
               handlelength=1.2, columnspacing=0.8)
 

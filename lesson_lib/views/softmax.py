@@ -81,24 +81,42 @@ def shown_labels(logits_row, max_bars: int = MAX_BARS) -> list[int]:
 
 # --- drawing ------------------------------------------------------------------------------------
 
+# Both panels write every value on its bar and draw no tick marks: matplotlib's ticks were
+# most of the time of a redraw, and a number on the bar is easier to read than a scale.
+
+def _values_on_bars(ax, values, *, fmt="{:.4f}") -> None:
+    """Each value just beyond the end of its bar."""
+    crowded = len(values) > 6
+    for i, v in enumerate(values):
+        ax.annotate(fmt.format(v), (i, v), xytext=(0, 2 if v >= 0 else -2), textcoords="offset points",
+                    ha="center", va="bottom" if v >= 0 else "top", fontsize=7 if crowded else 8,
+                    rotation=90 if crowded else 0)
+
+
+def _bar_labels(ax, names: list[str], title: str) -> None:
+    ax.set_xlim(-0.6, len(names) - 0.4)
+    S.tick_labels(ax, "x", names, rotation=30 if len(names) > 4 else 0, fontsize=9)
+    ax.yaxis.set_visible(False)
+    ax.set_title(title, loc="left", fontsize=11, y=1.0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 def draw_probabilities(ax, probs_row, labels: list[str], *, lang: str = "en", temperature: float = 1.0,
                        keep: list[int] | None = None) -> None:
     """Bars of probabilities (0..1), one per label, with the value written on each bar."""
     keep = list(range(len(probs_row))) if keep is None else keep
     values = [float(probs_row[i]) for i in keep]
-    names = [S.label(labels[i], 12) for i in keep]
     bars = ax.bar(range(len(keep)), values, color="#4292c6")
-    best = int(np.argmax(values))
-    bars[best].set_color("#08519c")
-    crowded = len(values) > 6
-    for i, v in enumerate(values):
-        ax.text(i, min(v, 0.8 if crowded else 0.93) + 0.02, f"{v:.4f}", ha="center", va="bottom",
-                fontsize=7 if crowded else 8, rotation=90 if crowded else 0)
-    ax.set_ylim(0, 1.05)
-    ax.set_xticks(range(len(keep)), names, rotation=30 if len(keep) > 4 else 0, fontsize=9,
-                  ha="right" if len(keep) > 4 else "center")
-    ax.set_ylabel(t("softmax.axis.probability", lang), fontsize=9)
-    ax.set_title(t("softmax.title.probabilities", lang, temperature=f"{temperature:.3g}"), loc="left", fontsize=11)
+    bars[int(np.argmax(values))].set_color("#08519c")
+    _values_on_bars(ax, values)
+    ax.set_ylim(0, 1.3 if len(values) > 6 else 1.12)  # room above a bar of 1 for its (rotated) number
+    for y in (0.5, 1.0):  # two reference lines instead of a tick scale
+        ax.axhline(y, color="#bbbbbb", lw=0.8, ls=":", zorder=0)
+        ax.text(-0.01, y, f"{y:g}", transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=8,
+                color="#555555")
+    _bar_labels(ax, [S.label(labels[i], 12) for i in keep],
+                t("softmax.title.probabilities", lang, temperature=f"{temperature:.3g}"))
 
 
 def draw_scaled_logits(ax, logits_row, labels: list[str], *, lang: str = "en", temperature: float = 1.0,
@@ -111,13 +129,12 @@ def draw_scaled_logits(ax, logits_row, labels: list[str], *, lang: str = "en", t
     ax.bar(x, scaled, color="#fc8d59", label=t("softmax.legend.scaled", lang))
     ax.bar(x, raw, fill=False, edgecolor="black", lw=1, label=t("softmax.legend.raw", lang))
     ax.axhline(0, color="black", lw=0.6)
-    if len(keep) <= 6:  # numbers on the bars only while they fit
-        for i, v in enumerate(scaled):
-            ax.text(i, v, f"{v:.2f}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
-    ax.set_xticks(x, [S.label(labels[i], 12) for i in keep], rotation=30 if len(keep) > 4 else 0, fontsize=9,
-                  ha="right" if len(keep) > 4 else "center")
-    ax.set_ylabel(t("softmax.axis.score", lang), fontsize=9)
-    ax.set_title(t("softmax.title.scaled", lang, temperature=f"{temperature:.3g}"), loc="left", fontsize=11)
+    _values_on_bars(ax, scaled.tolist(), fmt="{:.2f}")
+    lo, hi = min(0.0, scaled.min(), raw.min()), max(0.0, scaled.max(), raw.max())
+    pad = (0.3 if len(keep) > 6 else 0.15) * (hi - lo or 1.0)  # room for the numbers (rotated when crowded)
+    ax.set_ylim(lo - (pad if lo < 0 else 0), hi + pad)
+    _bar_labels(ax, [S.label(labels[i], 12) for i in keep],
+                t("softmax.title.scaled", lang, temperature=f"{temperature:.3g}"))
     ax.legend(fontsize=8, loc="best", frameon=False)
 
 
