@@ -663,7 +663,7 @@ def write_model_card(path: Path, r: Result, k: int) -> None:
     source = ("GLUE SST-2 training split (Socher et al., EMNLP 2013; 67,349 phrases and sentences of film reviews)"
               if r.data_sha256 == SST2_SHA256 else "A user file (NOT the SST-2 file: trained with --no-verify)")
     errors = errors or "| (none) | | |"
-    recipes = "\n".join(f"| {name} | `{options}` | {_pct(a)} | {_pct(b)} | {_pct(c)} | {mb:.1f} MB |"
+    recipes = "\n".join(f"| {name} | `{options}` | {_pct(a)} | {_pct(b)} | {_pct(c)} | {'n/a' if mb is None else f'{mb:.1f} MB'} |"
                         for name, options, a, b, c, mb in RECIPES_COMPARED)
     recipes += (f"\n| **this run** | (see Method) | {_pct(h['accuracy'])} | {_pct(h['accuracy_8plus_words'])} | "
                 f"{_pct(h['accuracy_full_sentences'])} | {r.shipped_bytes.get('model.safetensors', 0) / 1e6:.1f} MB |")
