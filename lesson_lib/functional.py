@@ -61,16 +61,23 @@ def extended_attention_mask(attention_mask: torch.Tensor, dtype: torch.dtype) ->
 
 def attention(
     q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, additive_mask: torch.Tensor | None = None,
-    dropout: torch.nn.Module | None = None,
-) -> tuple[torch.Tensor, torch.Tensor]:
+    dropout: torch.nn.Module | None = None, need_weights: bool = True,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Scaled dot-product attention, returning the output *and* the weights.
 
     q, k, v: (B, H, T, d). Scores are divided by sqrt(d) so that their spread
     does not grow with the head size (which would make softmax nearly one-hot).
     Returns out (B, H, T, d) and weights (B, H, T, T); each row of weights sums to 1.
-    We always compute the weights explicitly, so they can always be returned.
+
+    ``need_weights=False`` (nobody asked for attentions, no trace is recorded, no dropout is
+    active): PyTorch's fused ``scaled_dot_product_attention`` computes the same ``out``
+    without ever storing the (B, H, T, T) weights, and the weights come back as None.
+    The lines below are what it computes.
     """
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))  # (B, H, T, T)
+    if not need_weights and (dropout is None or not dropout.training or dropout.p == 0):
+        return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=additive_mask), None
+    # Dividing q (B, H, T, d) rather than the scores (B, H, T, T) gives the same numbers for less work.
+    scores = (q / math.sqrt(q.size(-1))) @ k.transpose(-2, -1)  # (B, H, T, T)
     if additive_mask is not None:
         scores = scores + additive_mask
     weights = torch.softmax(scores, dim=-1)  # (B, H, T, T)
@@ -91,7 +98,16 @@ def merge_heads(x: torch.Tensor) -> torch.Tensor:
 
 
 def gelu(x: torch.Tensor) -> torch.Tensor:
-    """The exact GELU, x * Phi(x), used by BERT and DistilBERT ("gelu" in config.json)."""
+    """The exact GELU, x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2))), used by BERT and DistilBERT ("gelu").
+
+    Written out, that formula is five passes over the widest tensor of the model (B, T, F);
+    PyTorch's ``gelu`` computes the same formula in one (tests/test_models.py compares them).
+    """
+    return torch.nn.functional.gelu(x)
+
+
+def gelu_by_hand(x: torch.Tensor) -> torch.Tensor:
+    """:func:`gelu` spelled out, for reading and for the test that checks the two agree."""
     return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
 
 

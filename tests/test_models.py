@@ -166,3 +166,23 @@ def test_cli_prints_every_stage(capsys):
     assert "토큰" in out and "소프트맥스" in out
     assert main(["text", "--model", "./no/such/folder"]) == 2
     assert "There is no folder" in capsys.readouterr().err
+
+
+def test_fused_kernels_compute_what_the_written_out_formulas_say(tiny_bert, seed_batch):
+    from lesson_lib import functional as F
+
+    x = torch.linspace(-6, 6, 1001)
+    torch.testing.assert_close(F.gelu(x), F.gelu_by_hand(x), rtol=0, atol=1e-6)
+    # Without attentions asked for, the fused attention gives the same outputs as the explicit one.
+    tiny_bert.eval()
+    with torch.no_grad():
+        fused = tiny_bert(**seed_batch)
+        explicit = tiny_bert(**seed_batch, output_attentions=True)
+    assert fused.attentions is None and len(explicit.attentions) == tiny_bert.config.num_hidden_layers
+    torch.testing.assert_close(fused.logits, explicit.logits, rtol=0, atol=1e-5)
+    q, k, v = torch.randn(3, 2, 4, 5, 8).unbind(0)
+    mask = F.extended_attention_mask(torch.tensor([[1, 1, 1, 0, 0], [1] * 5]), torch.float32)
+    out, w = F.attention(q, k, v, mask, need_weights=False)
+    ref, weights = F.attention(q, k, v, mask)
+    assert w is None and weights[0, :, :, 3:].abs().max() == 0
+    torch.testing.assert_close(out, ref, rtol=0, atol=1e-5)

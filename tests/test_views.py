@@ -555,3 +555,9 @@ def test_views_free_each_figure_and_leave_the_collector_as_they_found_it(tok):
         with young_garbage_only():
             1 / 0
     assert gc.isenabled()
+
+
+def test_pictures_keep_their_own_size_in_the_page(tok):
+    # In a VBox the default (stretch) scaled every PNG to the notebook's width: blurred, oversized text.
+    view = TokenView(tok, "Hi", lang="en")
+    assert view.image.layout.align_self == "flex-start" and view.image.layout.max_width == "100%"

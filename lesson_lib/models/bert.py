@@ -59,12 +59,12 @@ class BertSelfAttention(nn.Module):
         self.value = nn.Linear(config.hidden_size, config.hidden_size)
         self.dropout = nn.Dropout(config.attention_probs_dropout_prob)
 
-    def forward(self, x, additive_mask):
+    def forward(self, x, additive_mask, need_weights: bool = True):
         q = F.split_heads(self.query(x), self.n_heads)  # (B, H, T, d)
         k = F.split_heads(self.key(x), self.n_heads)  # (B, H, T, d)
         v = F.split_heads(self.value(x), self.n_heads)  # (B, H, T, d)
-        out, weights = F.attention(q, k, v, additive_mask, self.dropout)
-        return F.merge_heads(out), weights  # (B, T, D), (B, H, T, T)
+        out, weights = F.attention(q, k, v, additive_mask, self.dropout, need_weights)
+        return F.merge_heads(out), weights  # (B, T, D), (B, H, T, T) or None
 
 
 class BertSelfOutput(nn.Module):
@@ -123,8 +123,8 @@ class BertLayer(nn.Module):
         self.intermediate = BertIntermediate(config)
         self.output = BertOutput(config)
 
-    def forward(self, x, additive_mask, record: Recorder | None = None):
-        heads, weights = self.attention.self(x, additive_mask)  # (B, T, D), (B, H, T, T)
+    def forward(self, x, additive_mask, record: Recorder | None = None, need_weights: bool = True):
+        heads, weights = self.attention.self(x, additive_mask, need_weights)  # (B, T, D), (B, H, T, T)
         a, x = self.attention.output(heads, x)  # (B, T, D) each
         f, out = self.output(self.intermediate(x), x)  # (B, T, D) each
         if record is not None:
@@ -180,8 +180,9 @@ class BertModel(BertPreTrainedModel):
         hidden_states, attentions = [x], []
         if _record is not None:
             _record("embeddings", x)
+        need_weights = bool(want_attn) or _record is not None  # else the fused kernel, without stored weights
         for i, layer in enumerate(self.encoder.layer):
-            x, weights = layer(x, mask, _record.layer(i) if _record is not None else None)
+            x, weights = layer(x, mask, _record.layer(i) if _record is not None else None, need_weights)
             hidden_states.append(x)
             attentions.append(weights)
             if _record is not None:

@@ -73,11 +73,11 @@ class MultiHeadSelfAttention(nn.Module):
         self.out_lin = nn.Linear(config.dim, config.dim)
         self.dropout = nn.Dropout(config.attention_dropout)
 
-    def forward(self, x: torch.Tensor, additive_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor, additive_mask: torch.Tensor, need_weights: bool = True):
         q = F.split_heads(self.q_lin(x), self.n_heads)  # (B, H, T, d)
         k = F.split_heads(self.k_lin(x), self.n_heads)  # (B, H, T, d)
         v = F.split_heads(self.v_lin(x), self.n_heads)  # (B, H, T, d)
-        out, weights = F.attention(q, k, v, additive_mask, self.dropout)  # (B, H, T, d), (B, H, T, T)
+        out, weights = F.attention(q, k, v, additive_mask, self.dropout, need_weights)  # (B, H, T, d), (B, H, T, T)
         return self.out_lin(F.merge_heads(out)), weights  # (B, T, D)
 
 
@@ -105,8 +105,8 @@ class TransformerBlock(nn.Module):
         self.ffn = FFN(config)
         self.output_layer_norm = nn.LayerNorm(config.dim, eps=1e-12)
 
-    def forward(self, x, additive_mask, record: Recorder | None = None):
-        a, weights = self.attention(x, additive_mask)  # (B, T, D), (B, H, T, T)
+    def forward(self, x, additive_mask, record: Recorder | None = None, need_weights: bool = True):
+        a, weights = self.attention(x, additive_mask, need_weights)  # (B, T, D), (B, H, T, T) or None
         x = self.sa_layer_norm(a + x)  # (B, T, D)
         f = self.ffn(x)  # (B, T, D)
         out = self.output_layer_norm(f + x)  # (B, T, D)
@@ -149,8 +149,9 @@ class DistilBertModel(DistilBertPreTrainedModel):
         hidden_states, attentions = [x], []
         if _record is not None:
             _record("embeddings", x)
+        need_weights = bool(want_attn) or _record is not None  # else the fused kernel, without stored weights
         for i, block in enumerate(self.transformer.layer):
-            x, weights = block(x, mask, _record.layer(i) if _record is not None else None)
+            x, weights = block(x, mask, _record.layer(i) if _record is not None else None, need_weights)
             hidden_states.append(x)
             attentions.append(weights)
             if _record is not None:

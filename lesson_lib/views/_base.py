@@ -65,8 +65,8 @@ class View(widgets.VBox):
     def __init__(self, controls: list, lang: str, extra: list | None = None):
         self.lang = check_lang(lang)
         self.message = widgets.HTML(value="")
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.side_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%")) if self.side else None
+        self.image = widgets.Image(format="png", layout=_picture_layout())
+        self.side_image = widgets.Image(format="png", layout=_picture_layout()) if self.side else None
         self._png = b""
         self._side_png = b""
         self._pictures: dict = {}  # state -> PNG bytes
@@ -210,6 +210,13 @@ def young_garbage_only():
         if was_enabled:
             gc.enable()
             gc.collect(0)
+
+
+def _picture_layout() -> widgets.Layout:
+    # A VBox stretches its children to its full width, which blew a 440-pixel picture up to
+    # 1000 pixels of blurred text in JupyterLab. flex-start keeps the PNG's own size;
+    # max_width still shrinks it in a narrow window.
+    return widgets.Layout(max_width="100%", align_self="flex-start")
 
 
 def _message_html(text: str) -> str:
