@@ -8,6 +8,7 @@ Models are the tiny random ones from conftest.py, plus one test on the real offl
 from __future__ import annotations
 
 import gc
+import html
 import io
 import math
 import unicodedata
@@ -561,3 +562,11 @@ def test_pictures_keep_their_own_size_in_the_page(tok):
     # In a VBox the default (stretch) scaled every PNG to the notebook's width: blurred, oversized text.
     view = TokenView(tok, "Hi", lang="en")
     assert view.image.layout.align_self == "flex-start" and view.image.layout.max_width == "100%"
+
+
+def test_padding_view_shows_none_as_an_option_not_an_empty_box(tok):
+    view = PaddingView(tok, ["Hi!", "Nice to meet you."], padding=True, truncation=None, return_tensors=None)
+    assert view.truncation.label == "None" and view.return_tensors.label == "None"
+    assert view.options()["truncation"] is None and view.options()["return_tensors"] is None
+    view.return_tensors.value = "pt"
+    assert view.options()["return_tensors"] == "pt" and "return_tensors='pt'" in html.unescape(view.code.value)

@@ -209,8 +209,11 @@ def render_batch(batch, *, lang: str = "en"):
 # --- the widget ---------------------------------------------------------------------------------
 
 PADDING_OPTIONS = [("False", False), ("True", True), ("'longest'", "longest"), ("'max_length'", "max_length")]
-TRUNCATION_OPTIONS = [("None", None), ("False", False), ("True", True)]
-TENSOR_OPTIONS = [("None", None), ("'pt'", "pt"), ("'np'", "np")]
+# A Dropdown whose value is None shows an empty box (None means "nothing selected" to ipywidgets),
+# so the option "None" has a stand-in value, turned back into None by PaddingView.options().
+NONE = "None"
+TRUNCATION_OPTIONS = [("None", NONE), ("False", False), ("True", True)]
+TENSOR_OPTIONS = [("None", NONE), ("'pt'", "pt"), ("'np'", "np")]
 
 
 class PaddingView(View):
@@ -232,12 +235,12 @@ class PaddingView(View):
                                           continuous_update=False, rows=max(3, min(len(texts), 8)),
                                           layout=widgets.Layout(width="95%"))
         self.padding = widgets.Dropdown(options=PADDING_OPTIONS, value=padding, description="padding")
-        self.truncation = widgets.Dropdown(options=TRUNCATION_OPTIONS, value=truncation, description="truncation")
+        self.truncation = widgets.Dropdown(options=TRUNCATION_OPTIONS, value=NONE if truncation is None else truncation, description="truncation")
         self.use_max_length = widgets.Checkbox(value=max_length is not None, description="max_length",
                                                indent=True)
         self.max_length = widgets.IntSlider(value=max_length or 16, min=1, max=64, description="",
                                             continuous_update=False)
-        self.return_tensors = widgets.Dropdown(options=TENSOR_OPTIONS, value=return_tensors,
+        self.return_tensors = widgets.Dropdown(options=TENSOR_OPTIONS, value=NONE if return_tensors is None else return_tensors,
                                                description="return_tensors")
         for w in (self.padding, self.truncation, self.return_tensors):
             w.style.description_width = "initial"
@@ -253,9 +256,12 @@ class PaddingView(View):
 
     def options(self) -> dict:
         """The tokenizer options the controls currently say."""
-        return dict(padding=self.padding.value, truncation=self.truncation.value,
+        def value(control):
+            return None if control.value in (None, NONE) else control.value
+
+        return dict(padding=self.padding.value, truncation=value(self.truncation),
                     max_length=self.max_length.value if self.use_max_length.value else None,
-                    return_tensors=self.return_tensors.value)
+                    return_tensors=value(self.return_tensors))
 
     def _state(self):
         return (self.sentences.value, tuple(self.options().items()))
