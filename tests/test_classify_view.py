@@ -36,3 +36,14 @@ def test_view_redraws_for_new_text_and_explains_empty_text(tiny_bert, tmp_path):
     assert view.png == first and view.message_text == ""  # cached, and the message is gone
     assert view.save_png(tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
     assert repr(view) == "ClassifyView(labels=['LABEL_0', 'LABEL_1'], lang='ko')"
+
+
+def test_the_prediction_has_one_title_not_two_on_top_of_each_other():
+    from lesson_lib.i18n import t
+    from lesson_lib.views import _style as S
+    from lesson_lib.views.classify import render_prediction
+
+    fig = render_prediction(torch.tensor([0.25, 0.75]), ["NEGATIVE", "POSITIVE"], lang="en")
+    texts = [text for artist in fig.findobj(S.Labels) for text in artist.texts]
+    assert texts.count(t("classify.title.prediction", "en", label="POSITIVE", probability=0.75)) == 1
+    assert t("softmax.title.probabilities", "en", temperature="1") not in texts

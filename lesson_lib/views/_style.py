@@ -1,8 +1,8 @@
 """What every view draws with: figure size and resolution, colours, labels that always render.
 
-Every ``set_title`` in views/ passes ``y=1.0``: without an explicit height, matplotlib measures
-all of the axes' decorations on every draw to lift the title clear of them, a third of the
-time of a small plot's redraw. Our titles sit above axes with no ticks on top anyway.
+Texts are drawn as :class:`Labels` (titles, cell values, token names): each distinct text is
+rendered once and pasted afterwards, where a matplotlib ``Text`` lays itself out again on every
+redraw. A batch grid has 100-200 of them; as Texts they were most of a widget's update time.
 
 Figures are built with ``matplotlib.figure.Figure`` directly, not ``pyplot``: pyplot keeps
 every figure in a global list until it is closed, which is how a widget that redraws on
@@ -13,12 +13,15 @@ Used in: every file in views/.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import unicodedata
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib import transforms as mtransforms
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
@@ -79,6 +82,135 @@ def visible_char(ch: str) -> str:
     return displayable(ch)
 
 
+class Labels(Artist):
+    """Many short one-line texts as one artist: the cell values, ids and token names of a grid.
+
+    A matplotlib ``Text`` costs about 1 ms per redraw (layout, metrics, glyph rendering), and a
+    batch grid or a character strip has 100-200 of them: that was most of a widget update.
+    Here each distinct (text, size, colour, alignment) is rendered once, by matplotlib's own
+    Agg text renderer, into a small image (:func:`_stamp`); every later draw pastes that image
+    at the label's place, some 20 times faster. The pixels are the ones ``Text`` would draw,
+    at most one pixel to the side (rounding). Texts are never read as math: a token "$" stays "$".
+
+    ``xy``: one (x, y) per text in ``transform``'s coordinates (default: the axes' data).
+    ``ha``: "left", "center", "right"; ``va``: "top", "center", "baseline", "bottom", as for ``Text``.
+    """
+
+    zorder = 3  # where ax.text puts texts: above images and boxes
+
+    def __init__(self, xy, texts, *, fontsize: float = 9, color="black", colors=None, ha: str = "center",
+                 va: str = "center", weight: str = "normal", transform=None):
+        super().__init__()
+        if ha not in _HA:
+            raise ValueError(f"Labels: ha must be one of {sorted(_HA)}, not {ha!r}")
+        if va not in _VA:
+            raise ValueError(f"Labels: va must be one of {sorted(_VA)}, not {va!r}")
+        self.xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        self.texts = [str(x) for x in texts]
+        self.colors = list(colors) if colors is not None else [color] * len(self.texts)
+        if not len(self.xy) == len(self.texts) == len(self.colors):
+            raise ValueError(f"Labels: {len(self.xy)} positions, {len(self.texts)} texts, {len(self.colors)} colours")
+        self.fontsize, self.weight, self.ha, self.va = fontsize, weight, ha, va
+        if transform is not None:
+            self.set_transform(transform)
+        self.set_clip_on(False)  # like ax.text: a label may stand outside the axes
+
+    def _placed(self, dpi: float):
+        """(left, bottom, stamp pixels) of every label, in display pixels."""
+        fonts = (*rcParams["font.family"], *rcParams["font.sans-serif"][:2])  # a font change makes new stamps
+        for (x, y), text, color in zip(self.get_transform().transform(self.xy), self.texts, self.colors):
+            if text and math.isfinite(x) and math.isfinite(y):
+                pixels, anchor_x, anchor_y = _stamp(text, self.fontsize, self.weight, color, self.ha, self.va, dpi,
+                                                    fonts)
+                yield round(x - anchor_x), round(y - anchor_y), pixels
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible() or not self.texts:
+            return
+        gc = renderer.new_gc()
+        for left, bottom, pixels in self._placed(renderer.dpi):
+            renderer.draw_image(gc, left, bottom, pixels)
+        gc.restore()
+        self.stale = False
+
+    def get_window_extent(self, renderer=None):
+        """Where the labels are (display pixels): what ``bbox_inches="tight"`` and the inline backend crop to."""
+        dpi = renderer.dpi if renderer is not None else self.figure.dpi
+        boxes = [mtransforms.Bbox.from_bounds(left, bottom, pixels.shape[1], pixels.shape[0])
+                 for left, bottom, pixels in self._placed(dpi)]
+        return mtransforms.Bbox.union(boxes) if boxes else mtransforms.Bbox.null()
+
+
+_HA = {"left": 0.0, "center": 0.5, "right": 1.0}  # where the anchor sits along the text's width
+_VA = ("top", "center", "baseline", "bottom")
+
+
+@functools.lru_cache(maxsize=4096)  # a few kB each: at most some 10 MB, usually a few hundred stamps
+def _stamp(text: str, size: float, weight: str, color, ha: str, va: str, dpi: float, fonts: tuple):
+    """One label drawn once: (RGBA pixels, bottom row first; x and y of the anchor in those pixels).
+
+    The text is drawn by Agg's ``draw_text``, the same call ``Text`` makes, onto a transparent
+    canvas just big enough. Each line's box is the one ``Text`` uses: at least as tall as "lp",
+    so that "a" and "g" in a row of labels share one baseline. Lines are aligned by ``ha``.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(size=size, weight=weight)
+    probe = RendererAgg(1, 1, dpi)
+    _, lp_height, lp_descent = probe.get_text_width_height_descent("lp", font, ismath=False)
+    lines = text.split("\n")
+    sizes = [probe.get_text_width_height_descent(line, font, ismath=False) if line else (0, 0, 0) for line in lines]
+    height = max(max(h for _, h, _ in sizes), lp_height)
+    descent = max(max(d for _, _, d in sizes), lp_descent)
+    pitch = math.ceil(1.2 * lp_height)  # baseline to baseline, matplotlib's default line spacing
+    width = max(w for w, _, _ in sizes)
+    pad = 2  # glyphs may reach a pixel beyond their advance width
+    box_height = height + (len(lines) - 1) * pitch
+    canvas = RendererAgg(math.ceil(width) + 2 * pad, math.ceil(box_height) + 2 * pad, dpi)
+    gc = canvas.new_gc()
+    gc.set_foreground(color)
+    first_baseline = pad + math.ceil(height - descent)  # from the top: Agg's y counts downwards here
+    for i, (line, (w, _, _)) in enumerate(zip(lines, sizes)):
+        if line:
+            canvas.draw_text(gc, pad + round(_HA[ha] * (width - w)), first_baseline + i * pitch, line, font, 0)
+    gc.restore()
+    pixels = np.asarray(canvas.buffer_rgba())[::-1].copy()  # draw_image wants the bottom row first
+    last_baseline = pixels.shape[0] - (first_baseline + (len(lines) - 1) * pitch)  # from the bottom
+    bottom = last_baseline - descent
+    anchor_x = pad + _HA[ha] * width
+    anchor_y = {"baseline": last_baseline, "bottom": bottom, "top": bottom + box_height,
+                "center": bottom + box_height / 2}[va]
+    return pixels, anchor_x, anchor_y
+
+
+def add_labels(ax, xy, texts, **kwargs) -> Labels:
+    """Add a :class:`Labels` artist to ``ax`` (or to a figure) and return it (same keywords)."""
+    artist = Labels(xy, texts, **kwargs)
+    ax.add_artist(artist)
+    return artist
+
+
+def figure_text(fig, x: float, y: float, text: str, **kwargs) -> Labels:
+    """A text at (x, y) in figure fractions, like ``fig.text`` (drawn as a :class:`Labels`)."""
+    kwargs.setdefault("ha", "left")
+    kwargs.setdefault("va", "baseline")
+    return add_labels(fig, [(x, y)], [text], transform=fig.transFigure, **kwargs)
+
+
+def axes_title(ax, text: str, *, fontsize: float = 11) -> Labels:
+    """A title over the axes' left corner, where ``ax.set_title(text, loc="left")`` puts it.
+
+    As with ``set_title``, a second call replaces the first title instead of writing over it.
+    """
+    previous = getattr(ax, "_lesson_title", None)
+    if previous is not None and previous.axes is ax:
+        previous.remove()
+    place = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=rcParams["axes.titlepad"], units="points")
+    ax._lesson_title = add_labels(ax, [(0, 1)], [text], transform=place, ha="left", va="baseline", fontsize=fontsize)
+    return ax._lesson_title
+
+
 def draw_boxes(ax, labels, *, sublabels=None, colors=None, fontsize=11, max_rows=6, width_chars=80,
                line_starts=(), title=None) -> int:
     """Lay out labelled boxes left to right, wrapping lines, in axes coordinates. Returns how many fit.
@@ -91,7 +223,7 @@ def draw_boxes(ax, labels, *, sublabels=None, colors=None, fontsize=11, max_rows
     row_height = 2.6 if sublabels is not None else 1.8
     ax.set_ylim(max_rows * row_height, 0)  # row 0 at the top
     x, row, shown = 0.0, 0, 0
-    boxes, box_colors = [], []
+    boxes, box_colors, places, under = [], [], [], []
     for i, text in enumerate(labels):
         w = max(2.0, text_width(text) + 1.4)
         if sublabels is not None:
@@ -104,17 +236,19 @@ def draw_boxes(ax, labels, *, sublabels=None, colors=None, fontsize=11, max_rows
         color = colors[i] if colors is not None else TOKEN_COLOR
         boxes.append(Rectangle((x + 0.1, y + 0.15), w - 0.2, 1.4))
         box_colors.append(color)
-        ax.text(x + w / 2, y + 0.85, text, ha="center", va="center", fontsize=fontsize)
-        if sublabels is not None:
-            ax.text(x + w / 2, y + 2.05, str(sublabels[i]), ha="center", va="center", fontsize=fontsize * 0.72,
-                    color="#333333")
+        places.append((x + w / 2, y + 0.85))
+        under.append((x + w / 2, y + 2.05))
         x += w
         shown += 1
-    # All boxes as one collection: one artist to draw, and no data-limit update per box.
+    # All boxes as one collection and all texts as one Labels: one artist each to draw,
+    # and no data-limit update per box.
     ax.add_collection(PatchCollection(boxes, facecolors=box_colors, edgecolors=EDGE_COLOR, linewidths=0.6),
                       autolim=False)
+    add_labels(ax, places, list(labels)[:shown], fontsize=fontsize)
+    if sublabels is not None:
+        add_labels(ax, under, [str(s) for s in list(sublabels)[:shown]], fontsize=fontsize * 0.72, color="#333333")
     if title is not None:
-        ax.set_title(title, loc="left", fontsize=11, y=1.0)
+        axes_title(ax, title)
     return shown
 
 
@@ -130,10 +264,14 @@ def heatmap(ax, matrix, *, cmap=VALUE_CMAP, symmetric=True, vmin=None, vmax=None
     image = ax.imshow(m, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest")
     if annotate and m.size:
         lo, hi = image.get_clim()
+        places, texts, colors = [], [], []
         for (r, c), v in np.ndenumerate(m):
             # Dark text on light cells, light text on dark cells.
             strong = abs(v - (lo + hi) / 2) > 0.3 * (hi - lo) if symmetric else (v - lo) > 0.6 * (hi - lo)
-            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if strong else "black")
+            places.append((c, r))
+            texts.append(fmt.format(v))
+            colors.append("white" if strong else "black")
+        add_labels(ax, places, texts, colors=colors, fontsize=8)
     return image
 
 
@@ -149,21 +287,25 @@ def tick_labels(ax, axis: str, labels, *, max_labels: int = 40, rotation: int = 
     labels = [label(x) for x in labels]
     n = len(labels)
     step = max(1, math.ceil(n / max_labels))
+    shown = range(0, n, step)
+    color_of = [colors[i] if colors is not None else "black" for i in shown]
     if axis == "x":
         ax.xaxis.set_visible(False)  # no ticks at all: cheaper than an empty tick list
         place = mtransforms.offset_copy(mtransforms.blended_transform_factory(ax.transData, ax.transAxes),
                                         fig=ax.figure, y=-3, units="points")
-        for i in range(0, n, step):
-            ax.text(i, 0, labels[i], transform=place, rotation=rotation, fontsize=fontsize, va="top",
-                    ha="right" if rotation else "center", rotation_mode="anchor",
-                    color=colors[i] if colors is not None else "black")
+        if rotation:  # slanted labels stay Texts (Labels draws level text only)
+            for i, color in zip(shown, color_of):
+                ax.text(i, 0, labels[i], transform=place, rotation=rotation, fontsize=fontsize, va="top",
+                        ha="right", rotation_mode="anchor", color=color, parse_math=False)
+        else:
+            add_labels(ax, [(i, 0) for i in shown], [labels[i] for i in shown], transform=place, fontsize=fontsize,
+                       va="top", colors=color_of)
     else:
         ax.yaxis.set_visible(False)
         place = mtransforms.offset_copy(mtransforms.blended_transform_factory(ax.transAxes, ax.transData),
                                         fig=ax.figure, x=-3, units="points")
-        for i in range(0, n, step):
-            ax.text(0, i, labels[i], transform=place, fontsize=fontsize, ha="right", va="center",
-                    color=colors[i] if colors is not None else "black")
+        add_labels(ax, [(0, i) for i in shown], [labels[i] for i in shown], transform=place, fontsize=fontsize,
+                   ha="right", colors=color_of)
     widest = max((text_width(x) for x in labels), default=1) * 0.55 * fontsize
     if axis == "x" and not rotation:
         return 3 + 1.3 * fontsize
@@ -173,11 +315,36 @@ def tick_labels(ax, axis: str, labels, *, max_labels: int = 40, rotation: int = 
     return 3 + widest
 
 
+def value_ticks(ax, lo: float, hi: float, *, n: int = 4, fontsize: int = 8) -> float:
+    """A y scale of about ``n`` round numbers from ``lo`` to ``hi`` (with a margin), without matplotlib's ticks.
+
+    Sets the y limits, writes the numbers and short marks beside the axes (see :func:`tick_labels`
+    for why not ticks). Returns how far the numbers reach from the axes, in points, for :func:`axis_title`.
+    """
+    from matplotlib.markers import TICKLEFT
+    from matplotlib.ticker import MaxNLocator
+
+    margin = 0.05 * (hi - lo) if hi > lo else 0.5
+    lo, hi = lo - margin, hi + margin
+    ax.set_ylim(lo, hi)
+    ax.yaxis.set_visible(False)
+    values = [float(v) for v in MaxNLocator(n).tick_values(lo, hi) if lo <= v <= hi]
+    decimals = max((len(f"{v:g}".partition(".")[2]) for v in values), default=0)  # 7.5, 10.0, 12.5: one style
+    texts = [f"{v:.{decimals}f}" for v in values]
+    side = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)  # x: axes fraction, y: data
+    # The marks: one line of "tick" markers, what matplotlib's own ticks draw, as a single artist.
+    ax.plot([0] * len(values), values, ls="none", marker=TICKLEFT, markersize=3.5, color="black", transform=side,
+            clip_on=False)
+    add_labels(ax, [(0, v) for v in values], texts, ha="right", fontsize=fontsize,
+               transform=mtransforms.offset_copy(side, fig=ax.figure, x=-4, units="points"))
+    return 4 + max((text_width(x) for x in texts), default=1) * 0.6 * fontsize
+
+
 def axis_title(ax, axis: str, text: str, reach: float, fontsize: int = 9) -> None:
     """An axis title placed just beyond labels drawn by :func:`tick_labels` (``reach`` points out)."""
     if axis == "x":
         place = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=-(reach + 3), units="points")
-        ax.text(0.5, 0, text, transform=place, ha="center", va="top", fontsize=fontsize)
+        add_labels(ax, [(0.5, 0)], [text], transform=place, va="top", fontsize=fontsize)
     else:
         place = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, x=-(reach + 3), units="points")
         # Rotated a quarter turn: "bottom" of the unrotated text is its right side on the page.
@@ -193,13 +360,13 @@ def hatch_columns(ax, columns, n_rows: int, color: str = "#7f7f7f") -> None:
 
 def note(ax, text: str, *, y: float = -0.02, fontsize: int = 9) -> None:
     """A small grey remark under an axes (e.g. "showing 12 of 40 sentences")."""
-    ax.text(0.0, y, text, transform=ax.transAxes, ha="left", va="top", fontsize=fontsize, color="#555555")
+    add_labels(ax, [(0.0, y)], [text], transform=ax.transAxes, ha="left", va="top", fontsize=fontsize, color="#555555")
 
 
 def empty(ax, text: str) -> None:
     """An axes that only says something (an empty batch, nothing to draw yet)."""
     ax.set_axis_off()
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=12, color="#555555")
+    add_labels(ax, [(0.5, 0.5)], [text], transform=ax.transAxes, fontsize=12, color="#555555")
 
 
 def color_key(ax, image, *, fmt: str = "{:.2g}", gap: float = 0.015, width: float = 0.025) -> None:
@@ -219,6 +386,5 @@ def color_key(ax, image, *, fmt: str = "{:.2g}", gap: float = 0.015, width: floa
     ax.add_artist(strip)
     ax.add_patch(Rectangle((1 + gap, 0), width, 1, transform=ax.transAxes, fill=False, lw=0.6,
                            edgecolor=EDGE_COLOR, clip_on=False))
-    for y, v in ((0.0, lo), (0.5, (lo + hi) / 2), (1.0, hi)):
-        ax.text(1 + gap + width + 0.008, y, fmt.format(v), transform=ax.transAxes, ha="left", va="center",
-                fontsize=8)
+    add_labels(ax, [(1 + gap + width + 0.008, y) for y in (0.0, 0.5, 1.0)],
+               [fmt.format(v) for v in (lo, (lo + hi) / 2, hi)], transform=ax.transAxes, ha="left", fontsize=8)

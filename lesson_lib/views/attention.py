@@ -91,7 +91,7 @@ def draw_attention(ax, weights, tokens, *, mask=None, lang: str = "en", title: s
         ax.xaxis.set_visible(False)  # no ticks at all: cheaper than an empty tick list
         ax.yaxis.set_visible(False)
     if title is not None:
-        ax.set_title(title, loc="left", fontsize=10, y=1.0)
+        S.axes_title(ax, title, fontsize=10)
     if colorbar:
         S.color_key(ax, image)
 
@@ -136,9 +136,11 @@ def draw_attention_heads(fig, weights, tokens, *, mask=None, lang: str = "en", l
     ax.set_axis_off()
     padded = padded_positions(mask) if mask is not None else []
     step = T + gap
+    corners = [(c * step - 0.5, r * step - 0.6) for r, c in (divmod(h, cols) for h in range(H))]
+    S.add_labels(ax, corners, [t("attention.title.head", lang, head=h) for h in range(H)], fontsize=9, ha="left",
+                 va="bottom")
     for h in range(H):
         r, c = divmod(h, cols)
-        ax.text(c * step - 0.5, r * step - 0.6, t("attention.title.head", lang, head=h), fontsize=9, va="bottom")
         for first, last in _runs(padded):  # padded keys: hatched columns in every tile
             ax.add_artist(Rectangle((c * step + first - 0.5, r * step - 0.5), last - first + 1, T, fill=False,
                                     hatch="///", edgecolor="#7f7f7f", lw=0))
@@ -146,7 +148,7 @@ def draw_attention_heads(fig, weights, tokens, *, mask=None, lang: str = "en", l
     ax.set_ylim(rows * step - gap - 0.5, -0.5 - gap)  # room for the titles of the top row
     heading = t("attention.title.heads", lang, n=H) if layer is None else \
         t("attention.title.layer_heads", lang, layer=layer, n=H)
-    fig.text(0.01, 0.985, heading, ha="left", va="top", fontsize=11)
+    S.figure_text(fig, 0.01, 0.985, heading, va="top", fontsize=11)
 
 
 def _runs(positions: list[int]) -> list[tuple[int, int]]:

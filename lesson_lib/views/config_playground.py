@@ -143,28 +143,26 @@ def draw_parameter_counts(ax, counts: ParameterCounts, *, lang: str = "en") -> N
     total = max(counts.total, 1)
     y = list(range(len(parts)))[::-1]
     ax.barh(y, [p[1] for p in parts], color=[p[2] for p in parts])
-    for yy, (name, n, _) in zip(y, parts):
-        ax.text(n, yy, f"  {_millions(n)} ({100 * n / total:.1f}%)", va="center", fontsize=9)
+    S.add_labels(ax, [(n, yy) for yy, (_, n, _) in zip(y, parts)],
+                 [f"  {_millions(n)} ({100 * n / total:.1f}%)" for _, n, _ in parts], ha="left", fontsize=9)
     ax.set_yticks(y, [p[0] for p in parts], fontsize=9)
     ax.set_xlim(0, total * 1.45)
     ax.set_xticks([])
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title(t("config.title.parameters", lang, total=_millions(counts.total), model=counts.model_type),
-                 loc="left", fontsize=11, y=1.0)
-    ax.text(0, -0.18, t("config.note.per_layer", lang, n=_millions(counts.layer_total)), transform=ax.transAxes,
-            fontsize=9, color="#555555", va="top")
+    S.axes_title(ax, t("config.title.parameters", lang, total=_millions(counts.total), model=counts.model_type))
+    S.note(ax, t("config.note.per_layer", lang, n=_millions(counts.layer_total)), y=-0.03)
 
 
 def draw_shapes(ax, shapes: list[tuple[str, tuple, str]], *, lang: str = "en") -> None:
     """The main tensor shapes as a small table: name, symbols, numbers."""
     ax.set_axis_off()
-    ax.set_title(t("config.title.shapes", lang), loc="left", fontsize=11, y=1.0)
-    for i, (name, shape, symbols) in enumerate(shapes):
-        y = 1 - (i + 0.7) / (len(shapes) + 0.5)
-        ax.text(0.0, y, t(f"config.tensor.{name}", lang), fontsize=9, va="center", transform=ax.transAxes)
-        ax.text(0.5, y, symbols, fontsize=9, va="center", transform=ax.transAxes, color="#555555")
-        ax.text(0.78, y, str(shape), fontsize=9, va="center", transform=ax.transAxes)
+    S.axes_title(ax, t("config.title.shapes", lang), fontsize=11)
+    rows = [1 - (i + 0.7) / (len(shapes) + 0.5) for i in range(len(shapes))]
+    for x, column, color in ((0.0, [t(f"config.tensor.{name}", lang) for name, _, _ in shapes], "black"),
+                             (0.5, [symbols for _, _, symbols in shapes], "#555555"),
+                             (0.78, [str(shape) for _, shape, _ in shapes], "black")):
+        S.add_labels(ax, [(x, y) for y in rows], column, ha="left", fontsize=9, color=color, transform=ax.transAxes)
 
 
 def render_config(config: PretrainedConfig, *, batch: int = 2, tokens: int = 16, lang: str = "en"):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 import torch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.collections import LineCollection
 
 from ..i18n import t
 from ..modeling import ForwardTrace, Step
@@ -202,7 +202,7 @@ def draw_step(ax, step: Step, matrix: StepMatrix, *, lang: str = "en", colorbar:
     title = f"{step.label}   {tuple(step.shape)} = {shape_symbols(step)}"
     if matrix.mean_over_heads:
         title += "   " + t("layers.note.mean_heads", lang, h=matrix.mean_over_heads)
-    ax.set_title(title, loc="left", fontsize=11, y=1.0)
+    S.axes_title(ax, title, fontsize=11)
     if colorbar:
         S.color_key(ax, image)
     return reach_x + 3 + 9 * 1.3
@@ -219,9 +219,12 @@ def draw_hidden_state_norms(ax, values: np.ndarray, tokens: list[str], *, metric
     depth, n = values.shape
     x = np.arange(depth)
     labelled = n <= max_lines
-    for j in range(n):
-        ax.plot(x, values[:, j], lw=1, alpha=0.9 if labelled else 0.35, color=None if labelled else "#7f7f7f",
-                label=S.label(tokens[j], 10) if labelled else None)
+    if labelled:  # a colour and a legend entry per token
+        for j in range(n):
+            ax.plot(x, values[:, j], lw=1, alpha=0.9, label=S.label(tokens[j], 10))
+    elif n:  # many tokens: all the grey lines as one artist
+        ax.add_collection(LineCollection([np.column_stack([x, values[:, j]]) for j in range(n)], linewidths=1,
+                                         colors="#7f7f7f", alpha=0.35), autolim=False)
     if n:
         ax.plot(x, values.mean(axis=1), lw=2.5, color="black", label=t("layers.legend.mean", lang))
     if position is not None and 0 <= position < depth:
@@ -229,9 +232,9 @@ def draw_hidden_state_norms(ax, values: np.ndarray, tokens: list[str], *, metric
     ax.set_xlim(-0.5, depth - 0.5)
     reach = S.tick_labels(ax, "x", [t("layers.axis.embeddings", lang)] + [str(i) for i in range(depth - 1)], fontsize=8)
     S.axis_title(ax, "x", t("layers.axis.layer", lang), reach)
-    ax.yaxis.set_major_locator(MaxNLocator(4))  # a few ticks: each one costs part of every redraw
-    ax.set_ylabel(t(f"layers.axis.{metric}", lang), fontsize=9)
-    ax.set_title(t(f"layers.title.{metric}", lang), loc="left", fontsize=11, y=1.0)
+    reach = S.value_ticks(ax, float(np.nanmin(values)), float(np.nanmax(values))) if values.size else 0.0
+    S.axis_title(ax, "y", t(f"layers.axis.{metric}", lang), reach)
+    S.axes_title(ax, t(f"layers.title.{metric}", lang), fontsize=11)
     ax.legend(fontsize=7, ncol=1 if n < 8 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
               handlelength=1.2, columnspacing=0.8)
 
@@ -260,7 +263,7 @@ def render_step(traced: TracedBatch, index: int, sentence: int = 0, *, lang: str
     fig = S.new_figure(9, height)
     ax = fig.add_subplot()
     reach = draw_step(ax, step, step_matrix(step, sentence, traced.tokens[sentence], n, traced.labels), lang=lang)
-    fig.text(0.01, 0.985, t(f"layers.explain.{step.name}", lang), fontsize=10, va="top", color="#333333")
+    S.figure_text(fig, 0.01, 0.985, t(f"layers.explain.{step.name}", lang), fontsize=10, va="top", color="#333333")
     # Room under the axes for the (maybe rotated) token labels and the axis title, in inches.
     fig.subplots_adjust(left=0.14, right=0.9, top=0.86, bottom=min(0.45, (reach + 6) / 72 / height))
     return fig

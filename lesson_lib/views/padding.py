@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import transforms as mtransforms
 from matplotlib.colors import ListedColormap
 
 from ..i18n import t
@@ -134,12 +135,15 @@ def draw_id_grid(ax, batch: PaddedBatch, *, lang: str = "en", max_rows: int = MA
     cmap = ListedColormap([S.PAD_COLOR, S.TOKEN_COLOR, S.SPECIAL_COLOR, "white"])
     ax.imshow(code, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto", interpolation="nearest")
     small = ids.shape[1] > 14
-    for (i, j), tok in np.ndenumerate(tokens):
-        if tok is not None:  # one two-line text per cell: half the text objects, and text is most of a redraw
-            ax.text(j, i, f"{S.label(tok, 6 if small else 9)}\n{ids[i, j]}", ha="center", va="center",
-                    fontsize=7 if small else 8, linespacing=1.3)
+    size = 7 if small else 8
+    cells = [(j, i) for (i, j), tok in np.ndenumerate(tokens) if tok is not None]
+    # Token on top, id below: two rows of labels, shifted half a line up and down from the cell's centre.
+    for shift, texts in ((0.65, [S.label(tokens[i, j], 6 if small else 9) for j, i in cells]),
+                         (-0.65, [str(ids[i, j]) for j, i in cells])):
+        place = mtransforms.offset_copy(ax.transData, fig=ax.figure, y=shift * size, units="points")
+        S.add_labels(ax, cells, texts, transform=place, fontsize=size)
     _frame(ax, ids.shape, n_rows, n_cols, lang)
-    ax.set_title(t("padding.title.ids", lang), loc="left", fontsize=11, y=1.0)
+    S.axes_title(ax, t("padding.title.ids", lang), fontsize=11)
 
 
 def draw_mask_grid(ax, batch: PaddedBatch, *, lang: str = "en", max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> None:
@@ -149,11 +153,10 @@ def draw_mask_grid(ax, batch: PaddedBatch, *, lang: str = "en", max_rows: int = 
     ax.imshow(values, cmap=ListedColormap([S.PAD_COLOR, "#6baed6"]), vmin=0, vmax=1, aspect="auto",
               interpolation="nearest")
     if mask.size <= MAX_MASK_DIGITS:  # digits in small grids; in big ones the two colours say it (see the title)
-        for (i, j), v in np.ndenumerate(mask):
-            if v != -1:
-                ax.text(j, i, str(v), ha="center", va="center", fontsize=9)
+        cells = [(j, i) for (i, j), v in np.ndenumerate(mask) if v != -1]
+        S.add_labels(ax, cells, [str(mask[i, j]) for j, i in cells], fontsize=9)
     _frame(ax, mask.shape, n_rows, n_cols, lang)
-    ax.set_title(t("padding.title.mask", lang), loc="left", fontsize=11, y=1.0)
+    S.axes_title(ax, t("padding.title.mask", lang), fontsize=11)
 
 
 def _frame(ax, shape, n_rows: int, n_cols: int, lang: str) -> None:
@@ -193,7 +196,7 @@ def draw_batch(fig, batch, *, lang: str = "en") -> None:
     else:
         what = t("padding.note.ragged", lang, lengths=", ".join(str(len(r)) for r in batch.ids[:MAX_ROWS])
                  + (" …" if len(batch.ids) > MAX_ROWS else ""))
-    fig.text(0.01, 0.02 / fig.get_figheight(), what, fontsize=10, va="bottom")
+    S.figure_text(fig, 0.01, 0.02 / fig.get_figheight(), what, fontsize=10, va="bottom")
     height = fig.get_figheight()  # margins in inches, so they stay the same for 1 or 12 rows
     fig.subplots_adjust(left=0.06, right=0.99, top=1 - 0.3 / height, bottom=0.62 / height, hspace=0.6)
 

@@ -97,14 +97,17 @@ def _bar_labels(ax, names: list[str], title: str) -> None:
     ax.set_xlim(-0.6, len(names) - 0.4)
     S.tick_labels(ax, "x", names, rotation=30 if len(names) > 4 else 0, fontsize=9)
     ax.yaxis.set_visible(False)
-    ax.set_title(title, loc="left", fontsize=11, y=1.0)
+    S.axes_title(ax, title, fontsize=11)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
 
 def draw_probabilities(ax, probs_row, labels: list[str], *, lang: str = "en", temperature: float = 1.0,
-                       keep: list[int] | None = None) -> None:
-    """Bars of probabilities (0..1), one per label, with the value written on each bar."""
+                       keep: list[int] | None = None, title: str | None = None) -> None:
+    """Bars of probabilities (0..1), one per label, with the value written on each bar.
+
+    ``title``: instead of "probabilities (T = ...)".
+    """
     keep = list(range(len(probs_row))) if keep is None else keep
     values = [float(probs_row[i]) for i in keep]
     bars = ax.bar(range(len(keep)), values, color="#4292c6")
@@ -116,7 +119,7 @@ def draw_probabilities(ax, probs_row, labels: list[str], *, lang: str = "en", te
         ax.text(-0.01, y, f"{y:g}", transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=8,
                 color="#555555")
     _bar_labels(ax, [S.label(labels[i], 12) for i in keep],
-                t("softmax.title.probabilities", lang, temperature=f"{temperature:.3g}"))
+                title or t("softmax.title.probabilities", lang, temperature=f"{temperature:.3g}"))
 
 
 def draw_scaled_logits(ax, logits_row, labels: list[str], *, lang: str = "en", temperature: float = 1.0,

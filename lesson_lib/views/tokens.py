@@ -163,8 +163,8 @@ def draw_token_stage(fig, stage: TokenStage, *, index: int = 0, total: int = 1, 
         title = t("tokens.stage.wordpiece_word", lang, i=stage.word_index + 1, n=stage.n_words,
                   word=S.label(stage.word.word, 24))
     # The same numbers as the step slider (0 .. total - 1), so picture and slider never disagree.
-    fig.text(0.02, 0.95, f"{index}/{total - 1}  {title}", fontsize=13, va="top")
-    fig.text(0.02, 0.86, t(f"tokens.explain.{stage.name}", lang), fontsize=10, va="top", color="#333333")
+    S.figure_text(fig, 0.02, 0.95, f"{index}/{total - 1}  {title}", fontsize=13, va="top")
+    S.figure_text(fig, 0.02, 0.86, t(f"tokens.explain.{stage.name}", lang), fontsize=10, va="top", color="#333333")
     ax = fig.add_axes((0.02, 0.03, 0.96, 0.72))
     if stage.group == "normalize":
         if not stage.text:
@@ -172,7 +172,8 @@ def draw_token_stage(fig, stage: TokenStage, *, index: int = 0, total: int = 1, 
         else:
             draw_char_strip(ax, stage.text, stage.changed, lang=lang)
             if stage.name != "text" and not stage.changed and stage.text:
-                fig.text(0.98, 0.95, t("tokens.note.unchanged", lang), fontsize=10, ha="right", va="top", color="#555555")
+                S.figure_text(fig, 0.98, 0.95, t("tokens.note.unchanged", lang), fontsize=10, ha="right", va="top",
+                              color="#555555")
     elif stage.group == "pre_tokenize":
         if not stage.words:
             S.empty(ax, t("tokens.note.no_words", lang))
