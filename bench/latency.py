@@ -85,7 +85,7 @@ def _child(folder: str, seed_reps: int, big_reps: int) -> None:
     sys.stdout.write("BENCH-RESULT " + json.dumps(out) + "\n")
 
 
-def measure(folder, seed_reps: int = 100, big_reps: int = 15, log=print) -> dict:
+def measure(folder, seed_reps: int = 100, big_reps: int = 25, log=print) -> dict:
     from ._common import median, run_child
 
     result, _, wall = run_child(["-m", "bench.latency", "child", str(folder), str(seed_reps), str(big_reps)],

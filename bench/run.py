@@ -337,7 +337,7 @@ def main(argv=None) -> int:
             if section == "cold":
                 result = cold_start.measure(folder, reps=reps, log=log)
             elif section == "latency":
-                result = latency.measure(folder, seed_reps=20 if args.quick else 100, big_reps=3 if args.quick else 15,
+                result = latency.measure(folder, seed_reps=20 if args.quick else 100, big_reps=3 if args.quick else 25,
                                          log=log)
             elif section == "widgets":
                 result = views_latency.measure(n=updates, log=log)
