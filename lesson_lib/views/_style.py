@@ -83,14 +83,15 @@ def visible_char(ch: str) -> str:
 
 
 class Labels(Artist):
-    """Many short one-line texts as one artist: the cell values, ids and token names of a grid.
+    """Many short texts as one artist: the cell values, ids and token names of a grid, titles, notes.
 
     A matplotlib ``Text`` costs about 1 ms per redraw (layout, metrics, glyph rendering), and a
     batch grid or a character strip has 100-200 of them: that was most of a widget update.
     Here each distinct (text, size, colour, alignment) is rendered once, by matplotlib's own
     Agg text renderer, into a small image (:func:`_stamp`); every later draw pastes that image
-    at the label's place, some 20 times faster. The pixels are the ones ``Text`` would draw,
-    at most one pixel to the side (rounding). Texts are never read as math: a token "$" stays "$".
+    at the label's place (120 labels: 14 ms instead of 80). The pixels are the ones ``Text``
+    would draw, at most one pixel to the side (rounding). Texts are never read as math: a token
+    "$x$" stays "$x$". Level text only: slanted labels stay ``Text`` (see :func:`tick_labels`).
 
     ``xy``: one (x, y) per text in ``transform``'s coordinates (default: the axes' data).
     ``ha``: "left", "center", "right"; ``va``: "top", "center", "baseline", "bottom", as for ``Text``.
