@@ -1,6 +1,7 @@
 """Run every benchmark, print one table, write bench/results.md.
 
-    .venv/bin/python -m bench                  # everything (about 15-25 minutes on 2 cores)
+    ./kit bench                                # set up .venv (with transformers) if needed, then everything
+    .venv/bin/python -m bench                  # everything (about 7-15 minutes on 2 cores)
     python bench/run.py                        # the same, from any Python 3 (measures run in .venv/bin/python)
     .venv/bin/python -m bench --skip-install   # all but the fresh-environment install (the slowest part)
     .venv/bin/python -m bench --only cold,latency --quick    # a subset, few repetitions (for debugging)
