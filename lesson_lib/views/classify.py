@@ -40,9 +40,9 @@ def classify(model, tokenizer, texts: list[str]) -> tuple[torch.Tensor, list[lis
 def render_prediction(probs_row, labels: list[str], *, lang: str = "en"):
     fig = S.new_figure(5.5, 3.2)
     ax = fig.subplots()
+    draw_probabilities(ax, probs_row.tolist(), labels, lang=lang)
     best = int(probs_row.argmax())
-    draw_probabilities(ax, probs_row.tolist(), labels, lang=lang,
-                       title=t("classify.title.prediction", lang, label=labels[best], probability=float(probs_row[best])))
+    S.axes_title(ax, t("classify.title.prediction", lang, label=labels[best], probability=float(probs_row[best])))
     fig.subplots_adjust(left=0.14, right=0.97, top=0.86, bottom=0.14)
     return fig
 

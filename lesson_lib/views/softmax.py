@@ -103,11 +103,8 @@ def _bar_labels(ax, names: list[str], title: str) -> None:
 
 
 def draw_probabilities(ax, probs_row, labels: list[str], *, lang: str = "en", temperature: float = 1.0,
-                       keep: list[int] | None = None, title: str | None = None) -> None:
-    """Bars of probabilities (0..1), one per label, with the value written on each bar.
-
-    ``title``: instead of "probabilities (T = ...)".
-    """
+                       keep: list[int] | None = None) -> None:
+    """Bars of probabilities (0..1), one per label, with the value written on each bar."""
     keep = list(range(len(probs_row))) if keep is None else keep
     values = [float(probs_row[i]) for i in keep]
     bars = ax.bar(range(len(keep)), values, color="#4292c6")
@@ -119,7 +116,7 @@ def draw_probabilities(ax, probs_row, labels: list[str], *, lang: str = "en", te
         ax.text(-0.01, y, f"{y:g}", transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=8,
                 color="#555555")
     _bar_labels(ax, [S.label(labels[i], 12) for i in keep],
-                title or t("softmax.title.probabilities", lang, temperature=f"{temperature:.3g}"))
+                t("softmax.title.probabilities", lang, temperature=f"{temperature:.3g}"))
 
 
 def draw_scaled_logits(ax, logits_row, labels: list[str], *, lang: str = "en", temperature: float = 1.0,
