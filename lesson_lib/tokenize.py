@@ -1,49 +1,50 @@
 """Text → token ids, the way BERT and DistilBERT were trained to read them.
 
-A tokenizer call does four things, in this order (the seed's "tokenizer" section):
+A tokenizer call does these things, in this order (the seed's "tokenizer" section):
 
 1. split the text into WordPiece tokens (the ``tokenizers`` library does this fast;
    ``wordpiece.py`` does the same by hand and ``trace()`` shows every step),
-2. cut each sequence to ``max_length`` when truncating, keeping room for the two specials,
-3. put ``[CLS]`` in front and ``[SEP]`` at the end,
+2. cut the tokens to ``max_length`` when truncating, keeping room for the special tokens,
+3. put ``[CLS]`` in front and ``[SEP]`` at the end; a text pair (question and passage, two
+   sentences to compare) becomes ``[CLS] a [SEP] b [SEP]``, and ``token_type_ids`` say which
+   tokens belong to which text (0: the first, 1: the second),
 4. pad on the right with ``[PAD]`` to a common length; ``attention_mask`` is 1 for real
    tokens and 0 for padding, so the model can ignore the padding.
 
 >>> tok = AutoTokenizer.from_pretrained(DEFAULT_MODEL)          # doctest: +SKIP
 >>> tok("We hope you don't hate it.")["input_ids"]              # doctest: +SKIP
 [101, 2057, 3246, 2017, 2123, 1005, 1056, 5223, 2009, 1012, 102]
+>>> tok("Is it good?", "It is great.")["token_type_ids"]        # doctest: +SKIP
+[0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
 
-Folders written by ``save_pretrained`` load in ``transformers.AutoTokenizer`` (and back).
-Only single sentences are supported: no sentence pairs, no pre-split words.
+Loading and saving folders, and ``AutoTokenizer``, are in tokenizer_files.py. Not here:
+pre-split words, stride/overflowing tokens, padding on the left.
+
+``torch`` and ``numpy`` are imported only inside the functions that make tensors: the
+tokenizer chapter runs without them, and ``import lesson_lib`` should not pay for loading torch.
 
 Used in: notebooks/*/01_tokenizer and 02 (batches, padding), the Korean chapter; views/tokens.py,
-views/padding.py; every chapter that builds a batch.
+views/padding.py; pipeline.py (text pairs); every chapter that builds a batch.
 """
 
 from __future__ import annotations
 
 import json
 import operator
-import os
 import reprlib
-import tempfile
-from pathlib import Path
+from typing import NamedTuple
 
-from tokenizers import AddedToken, Tokenizer, decoders, normalizers, pre_tokenizers, processors
-from tokenizers.models import WordPiece
-
-from . import hub
-from .errors import CheckpointError, InputTypeError, InputValueError
+from .errors import InputTypeError, InputValueError
+from .tokenizer_files import (DEFAULT_MAX_LENGTH, NO_LIMIT, AutoTokenizer, TokenizerFiles,
+                              backend_from_tokenizer_json, backend_from_vocab_txt, bert_normalizer,
+                              keeps_file_normalizer, normalizer_spec)
 from .wordpiece import TokenizeTrace, WordPieceTokenizer
 
 __all__ = ["AutoTokenizer", "BatchEncoding", "BertTokenizer", "DistilBertTokenizer", "TokenizeTrace"]
 
 PADDING_CHOICES = (False, True, "longest", "max_length", "do_not_pad")
-TRUNCATION_CHOICES = (None, False, True, "longest_first", "only_first", "do_not_truncate")
+TRUNCATION_CHOICES = (None, False, True, "longest_first", "only_first", "only_second", "do_not_truncate")
 TENSOR_CHOICES = (None, "pt", "np")
-# transformers writes int(1e30) as model_max_length when a tokenizer has "no limit".
-NO_LIMIT = int(1e20)
-DEFAULT_MAX_LENGTH = 512  # every model in this kit has 512 position embeddings
 
 
 class BatchEncoding(dict):
@@ -58,11 +59,14 @@ class BatchEncoding(dict):
     Used in: ``model(**batch)`` in every chapter; notebooks/*/02 (padding); views/padding.py.
     """
 
-    def __init__(self, data: dict, tokens: list[list[str]], word_ids: list[list[int | None]]):
+    def __init__(self, data: dict, tokens: list[list[str]], word_ids: list[list[int | None]],
+                 sequence_ids: list[list[int | None]] | None = None):
         super().__init__(data)
         # Kept outside the dict so that print(batch) and model(**batch) see only the model inputs.
         self._tokens = tokens
         self._word_ids = word_ids
+        self._sequence_ids = sequence_ids if sequence_ids is not None else [
+            [None if w is None else 0 for w in row] for row in word_ids]
 
     def __getattr__(self, name: str):
         if name.startswith("_"):  # copy/pickle probe for dunders: must not look in the dict
@@ -85,12 +89,19 @@ class BatchEncoding(dict):
         return list(self._tokens[self._row(batch_index)])
 
     def word_ids(self, batch_index: int = 0) -> list[int | None]:
-        """For each token, the number of the word it came from (None for special tokens)."""
+        """For each token, the number of the word it came from (None for special tokens).
+
+        In a pair, the words of the second text are counted from 0 again (see ``sequence_ids``).
+        """
         return list(self._word_ids[self._row(batch_index)])
+
+    def sequence_ids(self, batch_index: int = 0) -> list[int | None]:
+        """For each token, which text it came from: 0 the first, 1 the pair's second, None a special token."""
+        return list(self._sequence_ids[self._row(batch_index)])
 
     def to(self, device) -> BatchEncoding:
         """Move every tensor to ``device`` (e.g. "cuda"); returns the same BatchEncoding."""
-        import torch
+        import torch  # lazy: see the module docstring
 
         if not all(isinstance(v, torch.Tensor) for v in self.values()):
             raise InputValueError(
@@ -100,6 +111,65 @@ class BatchEncoding(dict):
         for key in self:
             self[key] = self[key].to(device)
         return self
+
+
+class Row(NamedTuple):
+    """One sequence of a batch as parallel lists: entry k of each list is about token k."""
+
+    ids: list[int]
+    tokens: list[str]  # the token strings, e.g. "##ing"
+    word_ids: list[int | None]  # the word a token came from; None for [CLS], [SEP], [PAD]
+    sequence_ids: list[int | None]  # 0: the first text, 1: the pair's second text, None: special
+    type_ids: list[int]  # token_type_ids: the segment, 0 or 1 ([SEP] after text b counts as b)
+    mask: list[int]  # attention_mask: 1 a real token, 0 padding
+
+    def __add__(self, other: Row) -> Row:  # one row after the other, list by list
+        return Row(*(mine + theirs for mine, theirs in zip(self, other)))
+
+    @classmethod
+    def of_text(cls, encoding, keep: int, sequence_id: int) -> Row:
+        """The first ``keep`` WordPiece tokens of one text, in segment ``sequence_id``."""
+        return cls(encoding.ids[:keep], encoding.tokens[:keep], encoding.word_ids[:keep],
+                   [sequence_id] * keep, [sequence_id] * keep, [1] * keep)
+
+    @classmethod
+    def of_special(cls, token_id: int, token: str, type_id: int, n: int = 1, mask: int = 1) -> Row:
+        """``n`` times the same special token ([CLS], [SEP], or [PAD] with mask 0)."""
+        return cls([token_id] * n, [token] * n, [None] * n, [None] * n, [type_id] * n, [mask] * n)
+
+
+def truncated_lengths(n_a: int, n_b: int | None, budget: int | None, strategy: str, where: str = "") -> tuple:
+    """How many tokens of the text (n_a) and of its pair (n_b; None: no pair) fit in ``budget``.
+
+    ``budget`` is max_length minus the special tokens (None: no truncation). The numbers are the
+    ``tokenizers`` library's, which transformers uses:
+
+    >>> truncated_lengths(7, 4, 5, "longest_first")   # the shorter keeps up to half, the longer the rest
+    (3, 2)
+    >>> truncated_lengths(7, 4, 5, "only_first")
+    (1, 4)
+    """
+    if budget is None or n_a + (n_b or 0) <= budget:
+        return n_a, n_b
+    if n_b is None:  # one text: keep its first tokens
+        return budget, None
+    if budget == 0:  # nothing fits: both are emptied, whatever the strategy (tokenizers does so too)
+        return 0, 0
+    if strategy == "longest_first":  # share: on a tie the second text counts as the longer one
+        short = min(n_a, n_b, budget // 2)
+        return (budget - short, short) if n_a > n_b else (short, budget - short)
+    cut = n_a + n_b - budget  # only_first / only_second: all of it from one text, which keeps >= 1 token
+    if strategy == "only_first" and cut < n_a:
+        return n_a - cut, n_b
+    if strategy == "only_second" and cut < n_b:
+        return n_a, n_b - cut
+    cut_text, other, n_other = ("text", "text_pair", n_b) if strategy == "only_first" else ("text_pair", "text", n_a)
+    raise InputValueError(
+        f"truncation={strategy!r} may cut only {cut_text}{where}, but {other} alone has {n_other} tokens and only "
+        f"{budget} fit beside [CLS] and two [SEP] (max_length={budget + 3}), so not one token of {cut_text} would "
+        f"stay. transformers raises an error here too. Use truncation='longest_first' (cuts both) "
+        f"or a larger max_length."
+    )
 
 
 def _is_choice(value, choices) -> bool:
@@ -119,38 +189,7 @@ def _check_encodable(text: str, what: str) -> None:
         ) from None
 
 
-def _token_text(value) -> str | None:
-    # Special tokens are saved either as "[CLS]" or as {"content": "[CLS]", ...}.
-    return value.get("content") if isinstance(value, dict) else value
-
-
-def _read_optional_json(path: Path) -> dict:
-    return hub.read_json(path) if path.is_file() else {}
-
-
-def _write_atomically(folder: Path, contents: dict[str, str]) -> list[str]:
-    """Write every file to a temporary name first, then rename them all.
-
-    A crash (or a full disk) while writing leaves the old files untouched: os.replace
-    swaps a finished file in at once, never a half-written one.
-    """
-    temps = {}
-    try:
-        for name, text in contents.items():
-            fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-            temps[name] = temp
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-        for name, temp in temps.items():
-            os.replace(temp, folder / name)
-    finally:
-        for temp in temps.values():
-            if os.path.exists(temp):
-                os.remove(temp)
-    return [str(folder / name) for name in contents]
-
-
-class BertTokenizer:
+class BertTokenizer(TokenizerFiles):
     """BERT's WordPiece tokenizer: ``tok(text)`` → ``input_ids``, ``token_type_ids``, ``attention_mask``.
 
     >>> tok = BertTokenizer.from_pretrained(BASE_MODEL)   # doctest: +SKIP
@@ -160,6 +199,7 @@ class BertTokenizer:
     Used in: notebooks/*/01_tokenizer, the Korean chapter; models/bert.py (the input names).
     """
 
+    model_type = "bert"  # config.json's name for the model (AutoTokenizer reads it)
     # The keys a call returns by default, i.e. what the model's forward() accepts.
     model_input_names = ["input_ids", "token_type_ids", "attention_mask"]
 
@@ -190,16 +230,9 @@ class BertTokenizer:
         self._model_max_length = int(model_max_length)
 
         if tokenizer_file is not None:
-            try:
-                self._backend = Tokenizer.from_file(str(tokenizer_file))
-            except Exception as e:  # the Rust side raises plain Exception for a broken file
-                raise CheckpointError(
-                    f"Cannot read {tokenizer_file}: {e}. Delete it to fall back to vocab.txt, or re-save "
-                    f"the tokenizer with save_pretrained()."
-                ) from None
-            self._check_specials(self._backend.get_vocab(with_added_tokens=True), tokenizer_file)
+            self._backend = backend_from_tokenizer_json(tokenizer_file, self._specials)
         elif vocab_file is not None:
-            self._backend = self._build_backend(Path(vocab_file))
+            self._backend = backend_from_vocab_txt(vocab_file, self._specials)
         else:
             raise InputValueError(
                 "A BertTokenizer needs a vocabulary: pass vocab_file='.../vocab.txt' (or tokenizer_file="
@@ -209,199 +242,117 @@ class BertTokenizer:
         # may carry its own settings (the offline model's says 128), which must not apply.
         self._backend.no_truncation()
         self._backend.no_padding()
-        # The flags win over whatever normaliser the tokenizer.json carried (transformers does the same).
-        self._backend.normalizer = normalizers.BertNormalizer(
-            clean_text=True, handle_chinese_chars=tokenize_chinese_chars,
-            strip_accents=strip_accents, lowercase=do_lower_case)
+        # BERT's normaliser follows the flags (as in transformers); any other one (NFC + lower-casing
+        # for Korean) stays as tokenizer.json wrote it: see tokenizer_files.keeps_file_normalizer.
+        if not keeps_file_normalizer(normalizer_spec(self._backend)):
+            self._backend.normalizer = bert_normalizer(do_lower_case, strip_accents, tokenize_chinese_chars)
         self._wordpiece: WordPieceTokenizer | None = None  # built on the first trace()
 
-    def _check_specials(self, vocab: dict[str, int], source) -> None:
-        for name, token in self._specials.items():
-            if token not in vocab:
-                raise CheckpointError(
-                    f"The {name} {token!r} is not in the vocabulary {source}. A BERT vocabulary must "
-                    f"contain {list(self._specials.values())}; check the file, or pass {name}=... to match it."
-                )
-
-    def _build_backend(self, vocab_file: Path) -> Tokenizer:
-        """The ``tokenizers`` pipeline BERT uses, built from a vocab.txt (one token per line)."""
-        try:
-            lines = vocab_file.read_text(encoding="utf-8").split("\n")
-        except (OSError, UnicodeDecodeError) as e:
-            raise CheckpointError(
-                f"Cannot read the vocabulary {vocab_file}: {e}. A vocab.txt is UTF-8 text, one token per line; "
-                f"re-save it with tokenizer.save_pretrained(), or use lesson_lib.DEFAULT_MODEL."
-            ) from None
-        if lines and lines[-1] == "":
-            lines.pop()  # the file ends with a newline
-        vocab = {token: i for i, token in enumerate(lines)}
-        self._check_specials(vocab, vocab_file)
-        backend = Tokenizer(WordPiece(vocab, unk_token=self._specials["unk_token"],
-                                      continuing_subword_prefix="##", max_input_chars_per_word=100))
-        backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-        backend.decoder = decoders.WordPiece(prefix="##")
-        cls, sep = self._specials["cls_token"], self._specials["sep_token"]
-        backend.post_processor = processors.TemplateProcessing(
-            single=f"{cls}:0 $A:0 {sep}:0", pair=f"{cls}:0 $A:0 {sep}:0 $B:1 {sep}:1",
-            special_tokens=[(cls, vocab[cls]), (sep, vocab[sep])])
-        # Registered as special so that "[MASK]" typed in a text stays one token, and
-        # decode(..., skip_special_tokens=True) knows what to skip.
-        backend.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in self._specials.values()])
-        return backend
-
-    # --- loading and saving --------------------------------------------------------------
-    @classmethod
-    def from_pretrained(cls, name_or_dir, **overrides):
-        """Load the tokenizer of a model name (``DEFAULT_MODEL``, ``BASE_MODEL``, a hub name) or a folder.
-
-        >>> tok = BertTokenizer.from_pretrained("sentence-transformers/all-MiniLM-L6-v2")   # doctest: +SKIP
-        """
-        return cls._from_source(hub.resolve(name_or_dir), **overrides)
-
-    @classmethod
-    def _from_source(cls, source: hub.Source, **overrides):
-        folder = Path(source.tokenizer_dir)
-        config = _read_optional_json(folder / "tokenizer_config.json")
-        special_map = _read_optional_json(folder / "special_tokens_map.json")
-        tokenizer_file, vocab_file = folder / "tokenizer.json", folder / "vocab.txt"
-        if not tokenizer_file.is_file() and not vocab_file.is_file():
-            raise CheckpointError(
-                f"{folder} has no tokenizer.json and no vocab.txt, so there is no vocabulary to load. "
-                f"Expected a folder written by tokenizer.save_pretrained(), or use lesson_lib.DEFAULT_MODEL."
-            )
-        kwargs = {"name_or_path": source.name}
-        # Normaliser flags: tokenizer_config.json first, else what tokenizer.json says, else BERT's defaults.
-        file_norm = {}
-        if tokenizer_file.is_file():
-            kwargs["tokenizer_file"] = tokenizer_file
-            file_norm = (hub.read_json(tokenizer_file).get("normalizer") or {})
-        else:
-            kwargs["vocab_file"] = vocab_file
-        for key, file_key, default in [("do_lower_case", "lowercase", True), ("strip_accents", "strip_accents", None),
-                                       ("tokenize_chinese_chars", "handle_chinese_chars", True)]:
-            kwargs[key] = config[key] if key in config else file_norm.get(file_key, default)
-        for key in ("unk_token", "sep_token", "pad_token", "cls_token", "mask_token"):
-            value = _token_text(config.get(key, special_map.get(key)))
-            if value is not None:
-                kwargs[key] = value
-        max_length = config.get("model_max_length")
-        no_limit = max_length is None or (isinstance(max_length, (int, float)) and max_length > NO_LIMIT)
-        if no_limit and source.config_file is not None and Path(source.config_file).is_file():
-            max_length = hub.read_json(source.config_file).get("max_position_embeddings")
-        kwargs["model_max_length"] = max_length
-        kwargs.update(overrides)
-        return cls(**kwargs)
-
-    def save_pretrained(self, save_directory) -> list[str]:
-        """Write vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json.
-
-        The folder loads again with ``from_pretrained`` here and in ``transformers``.
-
-        >>> tok.save_pretrained("my_model")   # doctest: +SKIP
-        ['my_model/vocab.txt', 'my_model/tokenizer.json', ...]
-        """
-        from .checkpoint import folder_for_saving
-
-        folder = folder_for_saving(save_directory, "tokenizer.save_pretrained()")
-        vocab = self._backend.get_vocab(with_added_tokens=False)
-        tokens = sorted(vocab, key=vocab.get)
-        config = {
-            "tokenizer_class": type(self).__name__,
-            "do_lower_case": self.do_lower_case,
-            "strip_accents": self.strip_accents,
-            "tokenize_chinese_chars": self.tokenize_chinese_chars,
-            "model_max_length": self.model_max_length,
-            "model_input_names": list(self.model_input_names),
-            # decode() output is what the WordPiece decoder gives; no extra clean-up pass.
-            "clean_up_tokenization_spaces": False,
-            **self._specials,
-        }
-        return _write_atomically(folder, {
-            "vocab.txt": "".join(t + "\n" for t in tokens),
-            "tokenizer.json": self._backend.to_str(pretty=True),
-            "tokenizer_config.json": json.dumps(config, indent=2, ensure_ascii=False) + "\n",
-            "special_tokens_map.json": json.dumps(self._specials, indent=2, ensure_ascii=False) + "\n",
-        })
-
-    # --- the call ----------------------------------------------------------------------------
+    # --- the call: the lesson ------------------------------------------------------------------
     def __call__(self, text, text_pair=None, *, padding=False, truncation=None, max_length=None,
                  return_tensors=None, return_attention_mask=None, return_token_type_ids=None,
                  **unsupported) -> BatchEncoding:
-        """Tokenize one text (str) or a batch (list of str) into model inputs.
+        """Tokenize one text (str), a batch (list of str), or text pairs, into model inputs.
 
-        ``truncation=None`` (the default) truncates only when you give ``max_length`` and no
-        padding, as transformers does. ``padding=True`` pads to the longest text in the batch,
-        ``"max_length"`` to ``max_length`` (default ``model_max_length``).
+        ``tok(a, b)`` gives ``[CLS] a [SEP] b [SEP]``; for a batch of pairs pass two lists of
+        the same length. ``truncation=None`` (the default) truncates only when you give
+        ``max_length`` and no padding, as transformers does; ``True`` = ``"longest_first"``
+        (cut the longer text of a pair first), or ``"only_first"`` / ``"only_second"``.
+        ``padding=True`` pads to the longest sequence of the batch, ``"max_length"`` to
+        ``max_length`` (default ``model_max_length``).
 
         >>> tok(["I love it.", "Meh."], padding=True)["attention_mask"]   # doctest: +SKIP
         [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0]]
         """
-        if unsupported:  # options copied from transformers code (is_split_into_words, stride, ...)
-            raise InputTypeError(
-                f"The tokenizer has no option {sorted(unsupported)}. It takes padding, truncation, max_length, "
-                f"return_tensors, return_attention_mask and return_token_type_ids."
-            )
-        if text_pair is not None:
-            raise InputValueError(
-                "Sentence pairs (a second text) are not part of this kit: its models classify one text "
-                "at a time. Tokenize each text on its own, or join them: tok(text_a + ' ' + text_b)."
-            )
-        texts, is_batch = self._check_text(text)
-        pad_to, cut_to = self._check_lengths(padding, truncation, max_length)
+        # 1. check the inputs; every mistake gets a message that says what to do instead
+        texts, pairs, is_batch = self._check_inputs(text, text_pair, unsupported)
+        pad_to, budget, strategy = self._check_lengths(padding, truncation, max_length, pairs is not None)
         self._check_return_tensors(return_tensors)
-        if return_attention_mask is None:
-            return_attention_mask = "attention_mask" in self.model_input_names
-        if return_token_type_ids is None:
-            return_token_type_ids = "token_type_ids" in self.model_input_names
 
-        # 1. text → WordPiece tokens (fast, in Rust; trace() does the same step by step),
-        # 2. cut to cut_to tokens, keeping room for [CLS] and [SEP], 3. add [CLS] and [SEP].
-        ids, tokens, word_ids = [], [], []
-        for enc in self._backend.encode_batch(texts, add_special_tokens=False):
-            keep = len(enc.ids) if cut_to is None else cut_to - 2
-            ids.append([self.cls_token_id] + enc.ids[:keep] + [self.sep_token_id])
-            tokens.append([self.cls_token] + enc.tokens[:keep] + [self.sep_token])
-            word_ids.append([None] + enc.word_ids[:keep] + [None])
-        mask = [[1] * len(row) for row in ids]
+        # 2. text → WordPiece tokens (fast, in Rust; trace() does the same step by step)
+        firsts = self._backend.encode_batch(texts, add_special_tokens=False)
+        seconds = self._backend.encode_batch(pairs, add_special_tokens=False) if pairs else [None] * len(texts)
+        rows = []
+        for i, (a, b) in enumerate(zip(firsts, seconds)):
+            # 3. truncate, leaving room for the special tokens
+            where = f" (pair {i} of the batch)" if is_batch else ""
+            n_a, n_b = truncated_lengths(len(a.ids), None if b is None else len(b.ids), budget, strategy, where)
+            # 4. add the special tokens: [CLS] a [SEP], or [CLS] a [SEP] b [SEP]
+            row = self._special(self.cls_token, 0) + Row.of_text(a, n_a, 0) + self._special(self.sep_token, 0)
+            if b is not None:
+                row = row + Row.of_text(b, n_b, 1) + self._special(self.sep_token, 1)
+            rows.append(row)
 
-        # 4. pad on the right to a common length; the mask says which tokens are real.
-        target = max(map(len, ids)) if pad_to == "longest" else pad_to  # None: no padding
-        for row in range(len(ids)):
-            missing = max(0, (target or 0) - len(ids[row]))  # longer rows are left alone
-            ids[row] += [self.pad_token_id] * missing
-            tokens[row] += [self.pad_token] * missing
-            word_ids[row] += [None] * missing
-            mask[row] += [0] * missing
+        # 5. pad on the right to a common length; 6. padding gets mask 0, so the model ignores it
+        target = max(len(row.ids) for row in rows) if pad_to == "longest" else pad_to  # None: no padding
+        rows = [row + Row.of_special(self.pad_token_id, self.pad_token, 0, n=max(0, (target or 0) - len(row.ids)),
+                                     mask=0) for row in rows]  # a row longer than target stays as it is
 
-        data = {"input_ids": ids}
-        if return_token_type_ids:
-            data["token_type_ids"] = [[0] * len(row) for row in ids]  # one sentence: all segment 0
-        if return_attention_mask:
-            data["attention_mask"] = mask
+        # 7. one list per model input, a row per sequence (or a (B, T) tensor per input)
+        data = {"input_ids": [row.ids for row in rows]}
+        if self._returns("token_type_ids", return_token_type_ids):
+            data["token_type_ids"] = [row.type_ids for row in rows]
+        if self._returns("attention_mask", return_attention_mask):
+            data["attention_mask"] = [row.mask for row in rows]
         if return_tensors is not None:
             data = self._to_tensors(data, return_tensors, texts)
         elif not is_batch:
-            data = {key: rows[0] for key, rows in data.items()}
-        return BatchEncoding(data, tokens, word_ids)
+            data = {key: value[0] for key, value in data.items()}
+        return BatchEncoding(data, [row.tokens for row in rows], [row.word_ids for row in rows],
+                             [row.sequence_ids for row in rows])
+
+    def _returns(self, key: str, asked: bool | None) -> bool:
+        """Whether the call returns ``key``: as asked, else when the model takes it (model_input_names)."""
+        return key in self.model_input_names if asked is None else bool(asked)
+
+    def _special(self, token: str, type_id: int) -> Row:
+        return Row.of_special(self._backend.token_to_id(token), token, type_id)
 
     # --- checks with messages that say what to do ---------------------------------------------
+    def _check_inputs(self, text, text_pair, unsupported) -> tuple[list[str], list[str] | None, bool]:
+        """(texts, pairs or None, whether a batch was given), or an error that says what to pass."""
+        if unsupported:  # options copied from transformers code (is_split_into_words, stride, ...)
+            raise InputTypeError(
+                f"The tokenizer has no option {sorted(unsupported)}. It takes text, text_pair, padding, truncation, "
+                f"max_length, return_tensors, return_attention_mask and return_token_type_ids."
+            )
+        texts, is_batch = self._check_text(text)
+        if text_pair is None:
+            return texts, None, is_batch
+        pairs, pairs_are_batch = self._check_text(text_pair, "text_pair")
+        if is_batch != pairs_are_batch:
+            raise InputTypeError(
+                f"text is {'a list' if is_batch else 'one str'} but text_pair is "
+                f"{'a list' if pairs_are_batch else 'one str'}. "
+                f"Pass two str, tok('Is it good?', 'It is great.'), or two lists of the same length, one pair "
+                f"per position: tok([a1, a2], [b1, b2])."
+            )
+        if len(texts) != len(pairs):
+            raise InputValueError(
+                f"{len(texts)} texts but {len(pairs)} text_pairs: each text needs exactly one pair. To pair one "
+                f"text with many, repeat it: tok([question] * len(passages), passages)."
+            )
+        return texts, pairs, is_batch
+
     @staticmethod
-    def _check_text(text) -> tuple[list[str], bool]:
+    def _check_text(text, name: str = "text") -> tuple[list[str], bool]:
+        where = "the batch" if name == "text" else name
         if isinstance(text, str):
-            _check_encodable(text, "The text")
+            _check_encodable(text, "The text" if name == "text" else name)
             return [text], False
         if isinstance(text, (list, tuple)):
             if not text:
                 raise InputValueError(
-                    "The batch is empty ([]). Expected a list with at least one string, e.g. tok(['I love it.'])."
+                    f"{where[0].upper() + where[1:]} is empty ([]). Expected a list with at least one string, "
+                    f"e.g. tok(['I love it.'])."
                 )
             for i, item in enumerate(text):
                 if not isinstance(item, str):
                     raise InputTypeError(
-                        f"Item {i} of the batch is {reprlib.repr(item)} ({type(item).__name__}); every item must be a str. "
+                        f"Item {i} of {where} is {reprlib.repr(item)} ({type(item).__name__}); every item must be a str. "
                         f"Remove it or convert it, e.g. [str(t) for t in texts if t is not None]."
                     )
-                _check_encodable(item, f"Item {i} of the batch")
+                _check_encodable(item, f"Item {i} of {where}")
             return list(text), True
         if text is None:
             hint = "pass text, e.g. tok('I love it.')."
@@ -411,22 +362,28 @@ class BertTokenizer:
             hint = f"to tokenize a number, pass it as text: tok(str({text!r}))."
         else:  # a numpy array, a pandas Series, a generator, ...
             hint = "turn a collection of texts into a list first: tok(list(texts))."
+        who = "The tokenizer takes" if name == "text" else f"{name} must be"
         raise InputTypeError(
-            f"The tokenizer takes a str or a list of str, got {reprlib.repr(text)} ({type(text).__name__}); {hint}"
+            f"{who} a str or a list of str, got {reprlib.repr(text)} ({type(text).__name__}); {hint}"
         )
 
-    def _check_lengths(self, padding, truncation, max_length) -> tuple[int | str | None, int | None]:
-        """Turn the three options into (pad_to, cut_to).
+    def _check_lengths(self, padding, truncation, max_length, pairs: bool = False) -> tuple:
+        """Turn the options into (pad_to, budget, strategy).
 
         pad_to: None (no padding), "longest" (the longest sequence in the batch) or a length;
-        cut_to: None (no truncation) or a length, [CLS] and [SEP] included.
+        budget: None (no truncation) or how many text tokens fit, the special tokens taken off;
+        strategy: "longest_first", "only_first" or "only_second" (see ``truncated_lengths``).
         """
         if not _is_choice(padding, PADDING_CHOICES):
             raise InputValueError(f"padding={padding!r} is not an option. Use one of {list(PADDING_CHOICES)}.")
         if not _is_choice(truncation, TRUNCATION_CHOICES):
-            pairs = " (only_second is for sentence pairs, which this kit does not do)" if truncation == "only_second" else ""
             raise InputValueError(
-                f"truncation={truncation!r} is not an option{pairs}. Use one of {list(TRUNCATION_CHOICES)}."
+                f"truncation={truncation!r} is not an option. Use one of {list(TRUNCATION_CHOICES)}."
+            )
+        if truncation == "only_second" and not pairs:
+            raise InputValueError(
+                "truncation='only_second' cuts the second text of sentence pairs, and this call has no text_pair. "
+                "Use truncation=True for one text, or pass the pair: tok(text, text_pair, truncation='only_second')."
             )
         if max_length is not None and not isinstance(max_length, bool) and hasattr(max_length, "__index__"):
             max_length = operator.index(max_length)  # a numpy integer is a whole number too
@@ -446,13 +403,16 @@ class BertTokenizer:
         if truncation is None:  # transformers' rule: max_length without padding means "cut to it"
             truncation = max_length is not None and not pads
         cut_to = None if truncation in (False, "do_not_truncate") else limit
-        if cut_to is not None and cut_to < 2:
+        n_specials = 3 if pairs else 2  # [CLS] a [SEP] (b [SEP])
+        if cut_to is not None and cut_to < n_specials:
+            what = "a pair needs [CLS] and two [SEP], so 3" if pairs else "every sequence needs [CLS] and [SEP], so 2"
             raise InputValueError(
-                f"max_length={cut_to} is too small: every sequence needs [CLS] and [SEP], so 2 is the minimum "
-                f"when truncating (and then no text is left). Use e.g. max_length=128."
+                f"max_length={cut_to} is too small: {what} is the minimum when truncating (and then no text is "
+                f"left). Use e.g. max_length=128. (transformers does not truncate at all then.)"
             )
         pad_to = limit if padding == "max_length" else "longest" if pads else None
-        return pad_to, cut_to
+        strategy = "longest_first" if truncation in (True, "longest_first") else truncation
+        return pad_to, None if cut_to is None else cut_to - n_specials, strategy
 
     @staticmethod
     def _check_return_tensors(return_tensors) -> None:
@@ -478,10 +438,10 @@ class BertTokenizer:
                 f"length (and truncation=True to cut overly long ones)."
             )
         if return_tensors == "pt":
-            import torch
+            import torch  # lazy: see the module docstring
 
             return {key: torch.tensor(rows, dtype=torch.long) for key, rows in data.items()}  # (B, T)
-        import numpy as np
+        import numpy as np  # lazy: see the module docstring
 
         return {key: np.array(rows, dtype=np.int64) for key, rows in data.items()}  # (B, T)
 
@@ -500,6 +460,9 @@ class BertTokenizer:
     def trace(self, text: str) -> TokenizeTrace:
         """Tokenize one text with the hand-written WordPiece and keep every intermediate step.
 
+        The steps are the ones this tokenizer's normaliser runs (BERT's six, or e.g. NFC then
+        lower-casing for a Korean vocabulary), so ``trace(text).ids == tok(text)["input_ids"]``.
+
         >>> [w.pieces for w in tok.trace("Unaffable!").words]      # doctest: +SKIP
         [['una', '##ffa', '##ble'], ['!']]
         >>> len(tok.trace("한국어").nfd)   # uncased: 3 syllables → 8 jamo   # doctest: +SKIP
@@ -511,13 +474,27 @@ class BertTokenizer:
         if is_batch:
             raise InputTypeError("trace() takes one str. For a list, use [tok.trace(t) for t in texts].")
         if self._wordpiece is None:
-            self._wordpiece = WordPieceTokenizer(
-                self._backend.get_vocab(with_added_tokens=True), lowercase=self.do_lower_case,
-                strip_accents=self.strip_accents, cjk_chars=self.tokenize_chinese_chars,
-                unk_token=self.unk_token, cls_token=self.cls_token, sep_token=self.sep_token,
-                special_tokens=[t.content for t in self._backend.get_added_tokens_decoder().values() if t.special],
-                max_input_chars_per_word=self._backend.model.max_input_chars_per_word)
+            self._wordpiece = self._by_hand()
         return self._wordpiece.trace(texts[0])
+
+    def _by_hand(self) -> WordPieceTokenizer:
+        """wordpiece.py's tokenizer with this backend's vocabulary, normaliser and special tokens."""
+        pipeline = json.loads(self._backend.to_str())  # the same description tokenizer.json holds
+        parts = {"pre-tokeniser": pipeline.get("pre_tokenizer"), "model": pipeline.get("model")}
+        wanted = {"pre-tokeniser": "BertPreTokenizer", "model": "WordPiece"}
+        for part, spec in parts.items():
+            if (spec or {}).get("type") != wanted[part]:
+                raise InputValueError(
+                    f"trace() writes out BERT's {part} ({wanted[part]}), but this tokenizer's is "
+                    f"{(spec or {}).get('type')}. tok(text) and tok.tokenize(text) work; trace() does not."
+                )
+        model = pipeline["model"]
+        return WordPieceTokenizer(
+            self._backend.get_vocab(with_added_tokens=True), normalizer=pipeline.get("normalizer"),
+            unk_token=self.unk_token, cls_token=self.cls_token, sep_token=self.sep_token,
+            special_tokens=[t.content for t in self._backend.get_added_tokens_decoder().values() if t.special],
+            prefix=model.get("continuing_subword_prefix", "##"),
+            max_input_chars_per_word=model.get("max_input_chars_per_word", 100))
 
     def convert_tokens_to_ids(self, tokens: str | list[str]) -> int | list[int]:
         """Look tokens up in the vocabulary; unknown tokens get the [UNK] id."""
@@ -616,45 +593,5 @@ class DistilBertTokenizer(BertTokenizer):
     Used in: notebooks/*/01_tokenizer and 07_classes_configs (the seed's DistilBertTokenizer).
     """
 
+    model_type = "distilbert"
     model_input_names = ["input_ids", "attention_mask"]
-
-
-TOKENIZER_CLASSES = {"BertTokenizer": BertTokenizer, "DistilBertTokenizer": DistilBertTokenizer}
-MODEL_TYPES = {"bert": BertTokenizer, "distilbert": DistilBertTokenizer}
-
-
-class AutoTokenizer:
-    """Pick the right tokenizer class for a model name or folder, then load it.
-
-    The class comes from tokenizer_config.json's ``tokenizer_class``, else from config.json's
-    ``model_type``; a folder with neither (just a vocab.txt) gets a BertTokenizer.
-
-    >>> tok = AutoTokenizer.from_pretrained(DEFAULT_MODEL)   # doctest: +SKIP
-
-    Used in: notebooks/*/00_overview, 01_tokenizer (the seed's ``AutoTokenizer``).
-    """
-
-    def __init__(self):
-        raise InputTypeError("Use AutoTokenizer.from_pretrained(name_or_folder); AutoTokenizer() makes nothing.")
-
-    @classmethod
-    def from_pretrained(cls, name_or_dir, **overrides) -> BertTokenizer:
-        source = hub.resolve(name_or_dir)
-        folder = Path(source.tokenizer_dir)
-        name = _read_optional_json(folder / "tokenizer_config.json").get("tokenizer_class")
-        if name is not None:
-            tok_cls = TOKENIZER_CLASSES.get(name.removesuffix("Fast")) if isinstance(name, str) else None
-            if tok_cls is None:
-                raise CheckpointError(
-                    f"{folder / 'tokenizer_config.json'} asks for tokenizer_class={name!r}; this kit has "
-                    f"{list(TOKENIZER_CLASSES)}. Use a BERT or DistilBERT model, e.g. lesson_lib.DEFAULT_MODEL."
-                )
-            return tok_cls._from_source(source, **overrides)
-        config_file = source.config_file or folder / "config.json"
-        model_type = _read_optional_json(Path(config_file)).get("model_type")
-        if model_type is not None and model_type not in MODEL_TYPES:
-            raise CheckpointError(
-                f"{config_file} says model_type={model_type!r}; this kit has tokenizers for "
-                f"{list(MODEL_TYPES)}. Use a BERT or DistilBERT model, e.g. lesson_lib.DEFAULT_MODEL."
-            )
-        return MODEL_TYPES.get(model_type, BertTokenizer)._from_source(source, **overrides)

@@ -1,5 +1,6 @@
 """The tokenizer: the seed's numbers, parity with transformers, the hand-written WordPiece,
-save/load both ways, and every error message.
+save/load both ways, a tokenizer.json's own normaliser (NFC for Korean), and every error
+message. Text pairs: tests/test_text_pairs.py.
 
 Tiers: the seed's exact ids on the offline base model; transformers as oracle (skipped
 when it is not installed); wordpiece.py == the tokenizers library on the same strings.
@@ -8,6 +9,7 @@ when it is not installed); wordpiece.py == the tokenizers library on the same st
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 import shutil
 import unicodedata
@@ -332,7 +334,7 @@ ERRORS = [
     (lambda t: t(["ok", None]), InputTypeError, "Item 1 of the batch"),
     (lambda t: t(["ok", 3]), InputTypeError, "every item must be a str"),
     (lambda t: t([]), InputValueError, "batch is empty"),
-    (lambda t: t("a", "b"), InputValueError, "Sentence pairs"),
+    (lambda t: t(["a", "b"], ["c"]), InputValueError, "each text needs exactly one pair"),  # more: test_text_pairs.py
     (lambda t: t("a", padding="yes"), InputValueError, "Use one of [False, True, 'longest'"),
     (lambda t: t("a", truncation="only_second"), InputValueError, "sentence pairs"),
     (lambda t: t("a", truncation="sometimes"), InputValueError, "'longest_first'"),
@@ -387,3 +389,202 @@ def test_edge_inputs_that_must_work(tok):
     assert tok("hello world", max_length=2)["input_ids"] == [101, 102]  # 2: only the specials fit
     assert tok(("a", "b"), padding=True)["input_ids"] == [[101, 1037, 102], [101, 1038, 102]]  # a tuple is a batch
     assert tok("a b", max_length=1, padding="max_length")["input_ids"] == [101, 1037, 1038, 102]  # no cut, no pad
+
+
+# --- a tokenizer.json's own normaliser: NFC + lower-casing, for a Korean vocabulary ----------------
+
+KOREAN_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+SPECIAL_NAMES = ["unk_token", "sep_token", "pad_token", "cls_token", "mask_token"]
+KOREAN_VOCAB = KOREAN_SPECIALS + ["한국", "##어", "문장", "##을", "토큰", "##으로", "나", "##눕", "##니다", ".", ",",
+                                  "영화", "정말", "재미", "##있", "##어요", "café", "hello", "!", "한", "국", "어"]
+KOREAN_TEXTS = ["한국어 문장을 토큰으로 나눕니다.", "영화 정말 재미있어요!", "Café HELLO, 한국어", "한국어\u200b[MASK] 영화"]
+
+
+def _korean_folder(folder, normalizer, tokenizer_class="BertTokenizer", **config):
+    """A tiny Korean WordPiece folder, built with the tokenizers library as a training script would."""
+    from tokenizers import Tokenizer, decoders, pre_tokenizers, processors
+    from tokenizers.models import WordPiece
+
+    backend = Tokenizer(WordPiece({t: i for i, t in enumerate(KOREAN_VOCAB)}, unk_token="[UNK]"))
+    backend.normalizer = normalizer
+    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    backend.decoder = decoders.WordPiece(prefix="##")
+    backend.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    backend.add_special_tokens(KOREAN_SPECIALS)
+    folder.mkdir(parents=True, exist_ok=True)
+    backend.save(str(folder / "tokenizer.json"))
+    (folder / "vocab.txt").write_text("".join(t + "\n" for t in KOREAN_VOCAB), encoding="utf-8")
+    config = {"tokenizer_class": tokenizer_class, "do_lower_case": True, "strip_accents": False,
+              "model_max_length": 512, **dict(zip(SPECIAL_NAMES, ["[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK]"])),
+              **config}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
+def _nfc_lower():
+    from tokenizers import normalizers
+
+    return normalizers.Sequence([normalizers.NFC(), normalizers.Lowercase()])
+
+
+def _forms(text):
+    return [unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)]
+
+
+def test_tokenizer_json_keeps_its_nfc_normaliser(tmp_path):
+    ours = AutoTokenizer.from_pretrained(_korean_folder(tmp_path / "ko", _nfc_lower()))
+    assert (ours.do_lower_case, ours.strip_accents) == (True, False)
+    for text in KOREAN_TEXTS:
+        nfc, nfd = _forms(text)
+        assert nfd != nfc and ours(nfd)["input_ids"] == ours(nfc)["input_ids"], text  # macOS input, same ids
+        assert ours.tokenize(nfd) == ours.tokenize(nfc)
+    assert "[UNK]" not in ours.tokenize(unicodedata.normalize("NFD", KOREAN_TEXTS[1]))  # no cleaning: \u200b is a letter
+    assert ours.tokenize("한국어 문장을") == ["한국", "##어", "문장", "##을"]
+    # A BERT normaliser is still rebuilt from the flags: tokenizer_config.json says cased here.
+    bert_dir = tmp_path / "bert"
+    BertTokenizer.from_pretrained(hub.BASE_MODEL).save_pretrained(bert_dir)
+    (bert_dir / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": False}), encoding="utf-8")
+    assert AutoTokenizer.from_pretrained(bert_dir).tokenize("Hello") == ["[UNK]"]
+    with pytest.raises(InputValueError, match="has its own normaliser"):
+        AutoTokenizer.from_pretrained(tmp_path / "ko", do_lower_case=False)
+
+
+@pytest.mark.oracle
+def test_korean_folder_loads_the_same_in_transformers(tmp_path, transformers_mod):
+    """As a Korean training script writes it (class name PreTrainedTokenizerFast, so that transformers
+    runs tokenizer.json as written): the same ids in both libraries, on NFC and on NFD input."""
+    folder = _korean_folder(tmp_path / "ko", _nfc_lower(), "PreTrainedTokenizerFast",
+                            model_input_names=["input_ids", "token_type_ids", "attention_mask"])
+    ours, theirs = AutoTokenizer.from_pretrained(folder), transformers_mod.AutoTokenizer.from_pretrained(str(folder))
+    assert type(ours) is BertTokenizer
+    for text in KOREAN_TEXTS:
+        for form in _forms(text):
+            assert dict(ours(form)) == dict(theirs(form)) and ours(form).tokens() == theirs(form).tokens()
+            assert ours.decode(ours(form)["input_ids"]) == theirs.decode(theirs(form)["input_ids"])
+    pairs = [_forms(t)[1] for t in KOREAN_TEXTS]
+    assert dict(ours(KOREAN_TEXTS, pairs, padding=True)) == dict(theirs(KOREAN_TEXTS, pairs, padding=True))
+    # Saved by us: the same class name, so transformers keeps the NFC there too.
+    ours.save_pretrained(tmp_path / "saved")
+    assert json.loads((tmp_path / "saved" / "tokenizer_config.json").read_text())["tokenizer_class"] == \
+        "PreTrainedTokenizerFast"
+    again = transformers_mod.AutoTokenizer.from_pretrained(str(tmp_path / "saved"))
+    back = AutoTokenizer.from_pretrained(tmp_path / "saved")
+    nfd = _forms(KOREAN_TEXTS[0])[1]
+    assert again(nfd)["input_ids"] == back(nfd)["input_ids"] == ours(_forms(KOREAN_TEXTS[0])[0])["input_ids"]
+    assert type(back) is BertTokenizer and list(again(nfd)) == list(back(nfd))
+
+
+@pytest.mark.oracle
+def test_transformers_bert_tokenizer_drops_the_nfc(tmp_path, transformers_mod):
+    """Known difference: under tokenizer_class BertTokenizer, transformers rebuilds BERT's normaliser
+    from the flags and loses the NFC, so NFD Hangul becomes [UNK] there (not here). If this test fails,
+    transformers changed: then a Korean folder may say BertTokenizer again."""
+    folder = _korean_folder(tmp_path / "ko", _nfc_lower())
+    ours, theirs = AutoTokenizer.from_pretrained(folder), transformers_mod.AutoTokenizer.from_pretrained(str(folder))
+    nfc, nfd = _forms(KOREAN_TEXTS[0])
+    assert ours(nfc)["input_ids"] == theirs(nfc)["input_ids"] == ours(nfd)["input_ids"]
+    assert theirs.tokenize(nfd)[:2] == ["[UNK]", "[UNK]"]
+
+
+@pytest.mark.parametrize("kind", ["nfc+lowercase", "nfc+bert", "nfkc", "nfd+strip", "nfkd+lowercase"])
+def test_trace_follows_the_files_normaliser(tmp_path, kind):
+    from tokenizers import normalizers as N
+
+    normalizer = {"nfc+lowercase": _nfc_lower(),
+                  # what a Korean training script may write: NFC, then BERT's cleaning without accent stripping
+                  "nfc+bert": N.Sequence([N.NFC(), N.BertNormalizer(strip_accents=False, lowercase=True)]),
+                  "nfkc": N.NFKC(), "nfd+strip": N.Sequence([N.NFD(), N.StripAccents()]),
+                  "nfkd+lowercase": N.Sequence([N.NFKD(), N.Lowercase()])}[kind]
+    ours = AutoTokenizer.from_pretrained(_korean_folder(tmp_path, normalizer))
+    texts = KOREAN_TEXTS + ["ｆｕｌｌ ﬁ ① Ǆ", "e\u0301 a\u0323\u0301 क़ि", "ctrl\x01\u00a0end", TEXTS["combining"]]
+    for text in texts:
+        for form in _forms(text):
+            trace = ours.trace(form)
+            assert trace.ids == ours(form)["input_ids"], (kind, form)
+            assert trace.steps[0] == ("text", form) and trace.normalized == trace.steps[-1][1]
+    names = [n for n, _ in ours.trace("x").steps]
+    assert names == {"nfc+lowercase": ["text", "nfc", "lowercased"],
+                     "nfc+bert": ["text", "nfc", "cleaned", "cjk_spaced", "nfd", "accents_stripped", "lowercased"],
+                     "nfkc": ["text", "nfkc"], "nfd+strip": ["text", "nfd", "accents_stripped"],
+                     "nfkd+lowercase": ["text", "nfkd", "lowercased"]}[kind]
+
+
+def test_trace_of_nfd_korean_joins_jamo_and_keeps_offsets(tmp_path):
+    ours = AutoTokenizer.from_pretrained(_korean_folder(tmp_path, _nfc_lower()))
+    nfd = unicodedata.normalize("NFD", "한국어 영화")  # 5 syllables = 13 jamo, and a space
+    trace = ours.trace(nfd)
+    assert len(trace.text) == 14 and trace.nfc == "한국어 영화" and trace.normalized == "한국어 영화"
+    assert trace.nfd == trace.cleaned == trace.nfc  # steps this normaliser does not have: text as it was
+    assert [(w.word, w.start, w.end) for w in trace.words] == [("한국어", 0, 8), ("영화", 9, 14)]
+    assert trace.text[trace.words[0].start:trace.words[0].end] == unicodedata.normalize("NFD", "한국어")
+    assert trace.tokens == ["[CLS]", "한국", "##어", "영화", "[SEP]"]
+
+
+def test_trace_names_a_normaliser_it_cannot_write_out(tmp_path):
+    from tokenizers import normalizers as N
+
+    ours = AutoTokenizer.from_pretrained(_korean_folder(tmp_path, N.Sequence([N.NFC(), N.Replace("a", "b")])))
+    assert ours.tokenize("한국") == ["한국"]  # the fast path runs it
+    with pytest.raises(InputValueError, match="'Replace' step"):
+        ours.trace("한국")
+
+
+@settings(max_examples=300, deadline=None)
+@given(chars=st.lists(st.sampled_from(list("가힣ㄱAaeoIi ") + ["\u1100", "\u1161", "\u11a8", "\u0301", "\u0323",
+                                                                 "\u0308", "\u0302", "\u0b47", "\u0b3e", "\u093c"]),
+                      max_size=14))
+def test_nfc_with_offsets_equals_unicodedata(chars):
+    from lesson_lib.wordpiece import nfc, nfd
+
+    text = "".join(chars)
+    for form, fn in (("NFC", nfc), ("NFKC", lambda c: nfc(c, "NFKC")), ("NFD", nfd)):
+        out = fn([(c, k, k + 1) for k, c in enumerate(text)])
+        assert "".join(c for c, _, _ in out) == unicodedata.normalize(form, text)
+        assert all(0 <= s < e <= len(text) for _, s, e in out)
+        assert sorted({k for _, s, e in out for k in range(s, e)}) == list(range(len(text)))  # every char is somewhere
+
+
+# --- how the modules hang together ----------------------------------------------------------------
+
+def _imports(module_file):
+    """(module, top level?) of every import statement in a file, function-local ones included."""
+    import ast
+
+    tree = ast.parse(module_file.read_text(encoding="utf-8"))
+    top = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, id(node) in top) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append(("." * node.level + (node.module or ""), id(node) in top))
+    return found
+
+
+def test_folder_io_does_not_import_the_lesson_and_tensors_stay_lazy():
+    from pathlib import Path
+
+    import lesson_lib
+
+    lib = Path(lesson_lib.__file__).parent
+    files_imports = [name for name, _ in _imports(lib / "tokenizer_files.py")]
+    assert ".tokenizer_files" in [name for name, _ in _imports(lib / "tokenize.py")]  # the one direction
+    assert not [n for n in files_imports if n.endswith("tokenize") or n.endswith("wordpiece")]
+    for name in ("tokenize.py", "tokenizer_files.py", "wordpiece.py", "_files.py"):
+        eager = [n for n, top in _imports(lib / name) if top and n.split(".")[0] in ("torch", "numpy")]
+        assert not eager, f"{name} imports {eager} at the top: the tokenizer chapter must not need them"
+    assert not hasattr(lesson_lib.tokenize, "_write_atomically")  # one atomic-write helper: _files.py
+
+
+def test_the_step_through_shows_the_nfc_step(tmp_path):
+    from lesson_lib.i18n import t
+    from lesson_lib.views.tokens import token_stages
+
+    ours = AutoTokenizer.from_pretrained(_korean_folder(tmp_path, _nfc_lower()))
+    stages = token_stages(ours.trace(unicodedata.normalize("NFD", "한국어")))
+    assert [(s.name, s.text) for s in stages[:3]] == [("text", unicodedata.normalize("NFD", "한국어")),
+                                                       ("nfc", "한국어"), ("lowercased", "한국어")]
+    for name in ("nfc", "nfkc", "nfkd"):
+        for lang in ("en", "ko"):
+            assert t(f"tokens.stage.{name}", lang) and t(f"tokens.explain.{name}", lang) != f"tokens.explain.{name}"
