@@ -202,6 +202,10 @@ class BertTokenizer(TokenizerFiles):
     model_type = "bert"  # config.json's name for the model (AutoTokenizer reads it)
     # The keys a call returns by default, i.e. what the model's forward() accepts.
     model_input_names = ["input_ids", "token_type_ids", "attention_mask"]
+    # Where padding goes. BERT reads its sentence from [CLS] on the left, and its positions count
+    # from there, so padding on the right keeps every real token at the position it had alone.
+    # (Transformers has padding_side="left" for generating models; this kit pads right only.)
+    padding_side = "right"
 
     def __init__(self, vocab_file=None, *, tokenizer_file=None, do_lower_case: bool = True,
                  strip_accents: bool | None = None, tokenize_chinese_chars: bool = True,

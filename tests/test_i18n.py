@@ -26,7 +26,7 @@ def test_same_placeholders_and_not_empty(key):
 
 
 def test_keys_follow_the_scheme():
-    views = {"common", "tokens", "padding", "layers", "softmax", "attention", "config", "classify"}
+    views = {"common", "tokens", "padding", "layers", "softmax", "attention", "config", "classify", "training", "explain"}
     for key in EN:
         parts = key.split(".")
         assert len(parts) >= 2 and parts[0] in views and all(re.fullmatch(r"[a-z0-9_]+", p) for p in parts), key
