@@ -11,7 +11,8 @@ states, so going back is free: that would flatter the numbers). A couple of unme
 updates first warm matplotlib's caches. After each update we check that the picture
 changed and that no error message is shown.
 
-Child use: ``python -m bench.views_latency child N``.
+Child use: ``python -m bench.views_latency child N``; what the two optimisations of
+views/_speedups.py save: ``python -m bench.views_latency speedups``.
 """
 
 from __future__ import annotations
@@ -191,8 +192,87 @@ def measure(n: int = 30, log=print) -> dict:
     return {"rows": rows, "wall_s": wall}
 
 
+def speedups(n: int = 15) -> None:
+    """What views/_speedups.py saves, CPU ms per picture: stamped labels against plain ``Text``, and the
+    collector's pauses with and without ``young_garbage_only``. Prints; not part of results.md.
+
+    ``python -m bench.views_latency speedups`` (the numbers quoted in views/_speedups.py).
+    """
+    import contextlib
+    import statistics
+    import warnings
+
+    warnings.simplefilter("ignore")
+    import matplotlib
+    import torch
+
+    torch.set_num_threads(1)
+    from lesson_lib import DEFAULT_MODEL, AutoModelForSequenceClassification, AutoTokenizer
+    from lesson_lib.views import TokenView, _base, _speedups
+    from lesson_lib.views import _style as S
+    from lesson_lib.views.padding import pad_batch, render_batch
+    from lesson_lib.views.tokens import render_token_stage, token_stages
+
+    tok = AutoTokenizer.from_pretrained(DEFAULT_MODEL)
+    batch = pad_batch(tok, ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it.",
+                            "Short one."], padding=True, return_tensors="pt")
+    stages = token_stages(tok.trace("Café 한국어, hello🤗 tokenizers!"))
+
+    def as_texts(ax, xy, texts, *, fontsize=9, color="black", colors=None, ha="center", va="center",
+                 weight="normal", rotation=0, transform=None):  # add_labels as one ax.text per label
+        colors = list(colors) if colors is not None else [color] * len(texts)
+        for (x, y), text, c in zip(xy, texts, colors):
+            ax.text(x, y, text, fontsize=fontsize, color=c, ha=ha, va=va, weight=weight, rotation=rotation,
+                    rotation_mode="anchor", parse_math=False,
+                    transform=transform if transform is not None else ax.transData)
+
+    def cpu_ms(make) -> float:
+        times = []
+        for i in range(n + 3):  # 3 to warm the caches (stamps, fonts)
+            c = time.process_time()
+            with _speedups.young_garbage_only():
+                S.figure_png(make(i))
+            times.append(time.process_time() - c)
+        return statistics.median(times[3:]) * 1e3
+
+    print(f"matplotlib {matplotlib.__version__}: CPU ms per picture, median of {n}")
+    for name, make in [("chapter 02 batch grid, 3 sentences", lambda i: render_batch(batch)),
+                       ("chapter 01 tokenizer stage", lambda i: render_token_stage(stages[i % 8], index=i % 8,
+                                                                                  total=len(stages)))]:
+        stamped = cpu_ms(make)
+        with contextlib.ExitStack() as stack:
+            stack.callback(setattr, S, "add_labels", S.add_labels)
+            S.add_labels = as_texts
+            plain = cpu_ms(make)
+        print(f"  {name:40} Labels {stamped:6.1f}   Text {plain:6.1f}")
+
+    # The collector: the real model in memory and a million small objects (about what a chapter's kernel holds:
+    # IPython, its history, the libraries), 80 new tokenizer pictures.
+    model = AutoModelForSequenceClassification.from_pretrained(DEFAULT_MODEL)  # noqa: F841 - kept alive on purpose
+    heap = [{"i": i, "list": [i]} for i in range(1_000_000)]  # noqa: F841 - kept alive on purpose
+    texts = [f"Sentence number {i}: we hope you don't hate it." for i in range(80)]
+    for label, guard in [("young_garbage_only", _speedups.young_garbage_only), ("collector left alone",
+                                                                               contextlib.nullcontext)]:
+        original = _base.young_garbage_only
+        _base.young_garbage_only = guard
+        try:
+            view = TokenView(tok, "warm up", lang="en")
+            walls = []
+            for text in texts:
+                t0 = time.perf_counter()
+                view.text.value = text
+                walls.append((time.perf_counter() - t0) * 1e3)
+        finally:
+            _base.young_garbage_only = original
+        walls.sort()
+        print(f"  {label:40} update p50 {walls[len(walls) // 2]:6.1f}  p95 {walls[int(0.95 * len(walls))]:6.1f}  "
+              f"max {walls[-1]:6.1f} ms")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "child":
         _child(int(sys.argv[2]))
+    elif len(sys.argv) == 2 and sys.argv[1] == "speedups":
+        speedups()
     else:
-        sys.exit("usage: python -m bench.views_latency child N")
+        sys.exit("usage: python -m bench.views_latency child N | speedups")

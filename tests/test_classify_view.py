@@ -26,24 +26,25 @@ def test_view_redraws_for_new_text_and_explains_empty_text(tiny_bert, tmp_path):
     with torch.no_grad():  # a random head gives ~0.5 everywhere; a louder one makes texts differ visibly
         tiny_bert.classifier.weight.mul_(300)
     view = ClassifyView(tiny_bert, _tokenizer(), text="good", lang="ko")
-    first = view.png
-    assert first and view.message_text == "" and "토큰 3개" in view.tokens.value
+    first, first_tokens = view.png, view.tokens.value
+    assert first and view.message_text == "" and first_tokens == "<code>토큰 3개: [CLS] good [SEP]</code>"
     view.text.value = "a completely different and much longer sentence"
-    assert view.png != first and view.message_text == ""
+    assert view.png != first and view.message_text == "" and "토큰 9개" in view.tokens.value
     view.text.value = "   "
     assert "비어 있습니다" in view.message_text and view.png  # the last good picture stays
     view.text.value = "good"
-    assert view.png == first and view.message_text == ""  # cached, and the message is gone
+    # The picture comes from the cache; the token line must be the one of "good" again, not the long sentence's.
+    assert view.png == first and view.message_text == "" and view.tokens.value == first_tokens
     assert view.save_png(tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
     assert repr(view) == "ClassifyView(labels=['LABEL_0', 'LABEL_1'], lang='ko')"
 
 
 def test_the_prediction_has_one_title_not_two_on_top_of_each_other():
     from lesson_lib.i18n import t
-    from lesson_lib.views import _style as S
+    from lesson_lib.views._speedups import Labels
     from lesson_lib.views.classify import render_prediction
 
     fig = render_prediction(torch.tensor([0.25, 0.75]), ["NEGATIVE", "POSITIVE"], lang="en")
-    texts = [text for artist in fig.findobj(S.Labels) for text in artist.texts]
+    texts = [text for artist in fig.findobj(Labels) for text in artist.texts]
     assert texts.count(t("classify.title.prediction", "en", label="POSITIVE", probability=0.75)) == 1
     assert t("softmax.title.probabilities", "en", temperature="1") not in texts

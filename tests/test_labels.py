@@ -1,4 +1,4 @@
-"""views/_style.Labels: many texts as one artist, drawn from cached stamps, looking as ``Text`` would."""
+"""views/_speedups.Labels (drawn by _style.add_labels): many texts as one artist, from cached stamps, looking as ``Text`` would."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from lesson_lib.fonts import use_korean_font
-from lesson_lib.views import _style as S
+from lesson_lib.views import _speedups, _style as S
 
 TEXTS = ["[CLS]", "we", "한국어", "##ing", "2057", "Hg", "café", "$x$", "ᄒ ᅡ ᆫ", "."]
 PLACES = [("center", "center"), ("left", "baseline"), ("right", "top"), ("center", "bottom")]
@@ -64,6 +64,19 @@ def test_labels_draw_what_text_draws_within_a_pixel():
             assert best <= 0.02 * max(a.sum(), 1), (PLACES[r], TEXTS[c])
 
 
+@pytest.mark.parametrize("rotation, ha, va", [(60, "right", "top"), (90, "center", "bottom")])
+def test_slanted_labels_draw_what_slanted_text_draws(rotation, ha, va):
+    # Tick labels of attention heatmaps (60 degrees) and y axis titles (90): turned about their anchor.
+    words = ["[CLS]", "한국어", "##ing", "Hg"]
+    texts = _ink(_pixels(lambda ax: [ax.text(2 * i + 1, 2, w, rotation=rotation, rotation_mode="anchor", ha=ha,
+                                             va=va, fontsize=11, parse_math=False) for i, w in enumerate(words)]))
+    labels = _ink(_pixels(lambda ax: S.add_labels(ax, [(2 * i + 1, 2) for i in range(len(words))], words,
+                                                  rotation=rotation, ha=ha, va=va, fontsize=11)))
+    assert texts.sum() > 0 and abs(labels.sum() - texts.sum()) < 0.01 * texts.sum()
+    best = min(np.abs(np.roll(labels, (dy, dx), axis=(0, 1)) - texts).sum() for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    assert best <= 0.02 * texts.sum()
+
+
 def test_labels_are_plain_text_and_hangul_has_glyphs():
     # "$x$" is not typeset as math (a token may contain dollars); Hangul is drawn, not boxes.
     one = _pixels(lambda ax: S.add_labels(ax, [(1, 1)], ["$x$"], fontsize=11))
@@ -88,13 +101,13 @@ def test_labels_follow_the_font_setting():
     import matplotlib
 
     use_korean_font()
-    before = S._stamp.cache_info().currsize
+    before = _speedups._stamp.cache_info().currsize
     _pixels(lambda ax: S.add_labels(ax, [(1, 1)], ["font check"], fontsize=13))
     with matplotlib.rc_context({"font.family": ["DejaVu Serif"]}):
         fig = Figure(figsize=(2, 1), dpi=80)
         S.add_labels(fig.add_subplot(), [(0.5, 0.5)], ["font check"], fontsize=13)
         FigureCanvasAgg(fig).draw()
-    assert S._stamp.cache_info().currsize >= before + 2  # a new font: a new stamp, not the old one
+    assert _speedups._stamp.cache_info().currsize >= before + 2  # a new font: a new stamp, not the old one
 
 
 @pytest.mark.parametrize("kwargs, words", [
@@ -105,7 +118,7 @@ def test_labels_follow_the_font_setting():
 ])
 def test_bad_labels_say_what_is_wrong(kwargs, words):
     with pytest.raises(ValueError, match=words):
-        S.Labels(**kwargs)
+        _speedups.Labels(**kwargs)
 
 
 def test_a_tight_crop_keeps_the_labels():
@@ -133,4 +146,4 @@ def test_a_second_title_replaces_the_first():
     ax = fig.add_subplot()
     S.axes_title(ax, "first")
     S.axes_title(ax, "second")
-    assert [text for artist in fig.findobj(S.Labels) for text in artist.texts] == ["second"]
+    assert [text for artist in fig.findobj(_speedups.Labels) for text in artist.texts] == ["second"]

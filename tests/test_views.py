@@ -14,6 +14,7 @@ import math
 import unicodedata
 import warnings
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 import torch
@@ -22,7 +23,7 @@ from lesson_lib import (AutoModelForSequenceClassification, AutoTokenizer, BertC
                         DEFAULT_MODEL, DistilBertConfig, DistilBertForSequenceClassification, NewWeightsWarning)
 from lesson_lib import functional as F
 from lesson_lib.errors import InputValueError
-from lesson_lib.views import (AttentionView, ConfigView, LayerView, PaddingView, SoftmaxView, TokenView,
+from lesson_lib.views import (AttentionView, ClassifyView, ConfigView, LayerView, PaddingView, SoftmaxView, TokenView,
                               attention_matrix, attention_stack, cosine_to_final, count_parameters, draw_attention,
                               draw_attention_heads, draw_batch, draw_hidden_state_norms, hidden_state_norms,
                               main_shapes, make_config, pad_batch, probabilities, step_matrix, token_stages)
@@ -283,6 +284,27 @@ def test_layer_view_runs_the_model_on_new_text(tok, tiny_distil):
     assert_redraws(view, lambda: setattr(view.sentences, "value", "Back again."))
 
 
+@pytest.mark.parametrize("make", [LayerView, AttentionView], ids=["layers", "attention"])
+def test_the_model_runs_once_per_new_set_of_sentences_and_never_for_a_control(make, tok, tiny_distil, monkeypatch):
+    runs = []
+    trace = tiny_distil.trace
+    monkeypatch.setattr(tiny_distil, "trace", lambda **batch: runs.append(batch["input_ids"].shape) or trace(**batch))
+    view = make(model=tiny_distil, tokenizer=tok, texts=["I love it.", "Meh."], lang="en")
+    assert runs == [(2, 6)]
+    slider = view.step if make is LayerView else view.layer
+    for value in (1, 2, 0):
+        slider.value = value
+    view.sentence.value = 0
+    assert len(runs) == 1  # the controls only redraw
+    view.sentences.value = "One.\nTwo sentences here.\nAnd a third one."
+    view.sentences.value = "\n"  # a mistake: said, nothing run
+    assert len(runs) == 2 and view.message_text.startswith("There are no sentences")
+    slider.value = 1  # the mistake stays said while the box holds it, and the last good trace stays drawn
+    assert len(runs) == 2 and view.message_text.startswith("There are no sentences")
+    view.sentences.value = "I love it.\nMeh."  # sentences traced before: their trace was kept
+    assert len(runs) == 2 and view.message_text == "" and view.traced.n_sentences == 2
+
+
 # --- softmax ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("T", [0.05, 0.5, 1.0, 2.0, 20.0])
@@ -497,6 +519,82 @@ def test_every_view_speaks_both_languages_and_has_a_static_picture(tok, tiny, se
 
 
 
+# --- going back to an earlier state -------------------------------------------------------------
+
+def shown(view) -> dict:
+    """Everything a learner sees in a view: both pictures, the message, every text part, the repr; and the
+    data a chapter reads from it (``view.batch``, ``view.config``, the traced sentences)."""
+    texts, todo = [], list(view.children)
+    while todo:  # every HTML part, wherever it sits among the controls
+        w = todo.pop(0)
+        if isinstance(w, (widgets.HTML, widgets.HTMLMath, widgets.Label)) and w is not view.message:
+            texts.append(w.value)
+        todo.extend(getattr(w, "children", ()))
+    traced = getattr(view, "traced", None)
+    return {"png": view.png, "side_png": view.side_png, "message": view.message_text, "texts": texts,
+            "repr": repr(view), "batch": getattr(view, "batch", None), "config": getattr(view, "config", None),
+            "traced": None if traced is None else (traced.texts, traced.tokens)}
+
+
+def _scenarios(tok, tiny, tiny_distil, seed):
+    """view -> (the view, changes away from its first state: (control, value), some of them mistakes)."""
+    batch, trace = seed
+    two = "I love it.\nMeh."
+    return {
+        "tokens": lambda: (TokenView(tok, "Hello, 한국어!", lang="ko"),
+                           [("step", 3), ("text", "Unaffable café"), ("text", "   ")]),
+        "padding": lambda: (PaddingView(tok, SEED_TEXTS, lang="en"),
+                            [("use_max_length", True), ("truncation", True), ("max_length", 5),
+                             ("sentences", "Hi!\nA second, longer sentence."), ("max_length", 1), ("sentences", "\n")]),
+        "layers": lambda: (LayerView(trace, batch=batch, labels=tiny.config.id2label, lang="en"),
+                           [("step", 5), ("sentence", 1), ("metric", "cosine"), ("step", 9)]),
+        "layers_model": lambda: (LayerView(model=tiny_distil, tokenizer=tok, texts=two.split("\n"), lang="ko"),
+                                 [("step", 3), ("sentences", "One.\nTwo here.\nAnd three."), ("sentence", 2),
+                                  ("sentences", ""), ("metric", "cosine")]),
+        "softmax": lambda: (SoftmaxView(trace.output.logits, labels=tiny.config.id2label, texts=SEED_TEXTS),
+                            [("temperature", 2.0), ("sentence", 1)]),
+        "attention": lambda: (AttentionView(trace, batch=batch, lang="en"),
+                              [("layer", 1), ("head", "all"), ("sentence", 0)]),
+        "attention_model": lambda: (AttentionView(model=tiny, tokenizer=tok, texts=two.split("\n"), lang="en"),
+                                    [("head", 2), ("sentences", "Now three.\nSentences\nhere"), ("sentences", " "),
+                                     ("layer", 1)]),
+        "config": lambda: (ConfigView("distilbert", n_layers=2, n_heads=4, width=32, ffn_width=64, lang="ko"),
+                           [("n_layers", 3), ("n_heads", 5), ("model_type", "bert")]),
+        "classify": lambda: (ClassifyView(tiny, tok, text="good", lang="en"),
+                             [("text", "a completely different and much longer sentence"), ("text", "   ")]),
+    }
+
+
+@pytest.mark.parametrize("name", ["tokens", "padding", "layers", "layers_model", "softmax", "attention",
+                                  "attention_model", "config", "classify"])
+def test_going_back_shows_exactly_what_was_shown_the_first_time(name, tok, tiny, tiny_distil, seed):
+    # Each view keeps the PNGs of the states it has drawn; going back must bring back every other part too.
+    view, changes = _scenarios(tok, tiny, tiny_distil, seed)[name]()
+    first = shown(view)
+    assert first["message"] == "" and first["png"].startswith(PNG)
+    controls = {name: w for name, w in vars(view).items() if isinstance(w, widgets.ValueWidget)
+                and not isinstance(w, (widgets.HTML, widgets.Image))}
+    original, touched, messages = {name: w.value for name, w in controls.items()}, [], []
+    for control, value in changes:
+        touched += [control] if control not in touched else []
+        controls[control].value = value
+        assert shown(view) != first, (control, value)  # each change shows something else (or says what is wrong)
+        messages.append(view.message_text)
+    # On the way, a mistake (a message), wherever the controls allow one.
+    assert any(messages) == (name not in ("layers", "softmax", "attention")), messages
+    # Every control back to its first value: the last changed first, then any the view moved by itself
+    # (new sentences give a new sentence menu).
+    for control in reversed(touched):
+        controls[control].value = original[control]
+    for control, w in controls.items():
+        if w.value != original[control]:
+            w.value = original[control]
+    assert {name: w.value for name, w in controls.items()} == original
+    again = shown(view)
+    for part in first:
+        assert again[part] == first[part], part
+
+
 def test_no_figure_is_left_behind(tok, seed):
     import matplotlib.pyplot as plt
 
@@ -536,7 +634,7 @@ def test_real_default_model(tok):
 def test_views_free_each_figure_and_leave_the_collector_as_they_found_it(tok):
     import gc
 
-    from lesson_lib.views._base import young_garbage_only
+    from lesson_lib.views._speedups import young_garbage_only
 
     import weakref
 
@@ -558,10 +656,33 @@ def test_views_free_each_figure_and_leave_the_collector_as_they_found_it(tok):
     assert gc.isenabled()
 
 
-def test_pictures_keep_their_own_size_in_the_page(tok):
-    # In a VBox the default (stretch) scaled every PNG to the notebook's width: blurred, oversized text.
-    view = TokenView(tok, "Hi", lang="en")
-    assert view.image.layout.align_self == "flex-start" and view.image.layout.max_width == "100%"
+def _css_width(picture, box) -> str:
+    """How wide a browser draws ``picture``, a child of the column flexbox ``box`` (a VBox), from the layouts the
+    kernel sends: "page" (stretched to the box's width), "own" (the PNG's pixel width), "own, shrinks" (that, but
+    never wider than the box), or "fixed" (a width set by hand). The CSS rules: a child's align-self "auto" takes
+    the box's align-items, whose initial value is stretch; a stretched child of auto width fills the box's width."""
+    if picture.width or picture.layout.width not in (None, "", "auto"):  # <img width=...> or a CSS width
+        return "fixed"
+    align = picture.layout.align_self or "auto"
+    if align == "auto":
+        align = box.layout.align_items or "stretch"
+    if align in ("stretch", "normal"):
+        return "page"
+    return "own, shrinks" if picture.layout.max_width in ("100%",) else "own"
+
+
+def test_pictures_keep_their_own_size_in_the_page(tok, tiny, seed):
+    # With the default (stretch), a VBox scaled every PNG to the notebook's width: blurred, oversized text.
+    # A 720-pixel picture must stay 720 pixels wide, and shrink, not overflow, in a narrow window.
+    batch, trace = seed
+    views = all_views(tok, tiny, seed, "en") + [ClassifyView(tiny, tok, text="good", lang="en")]
+    for view in views:
+        pictures = [view.image] + ([view.side_image] if view.side else [])
+        assert all(p in view.children for p in pictures)  # directly in the column, where its CSS applies
+        assert [_css_width(p, view) for p in pictures] == ["own, shrinks"] * len(pictures), type(view).__name__
+    # The rule itself: the layout a plain Image gets in a VBox is the stretched one.
+    plain = widgets.Image(format="png")
+    assert _css_width(plain, widgets.VBox([plain])) == "page"
 
 
 def test_padding_view_shows_none_as_an_option_not_an_empty_box(tok):

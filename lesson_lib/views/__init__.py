@@ -8,6 +8,10 @@
     config_playground.py ConfigView      parameter counts and shapes from a config        chapter 07
     classify.py          ClassifyView    type a sentence, see the prediction              chapters 00, 06, 08
 
+Shared parts: _base.py (the widget frame: controls, message, picture), _style.py (sizes, colours,
+labels), _traces.py (a trace, or the model run on edited sentences: layers and attention),
+_speedups.py (two optimisations that keep updates fast; a reader may skip it).
+
 Every widget takes ``lang="ko"`` or ``"en"``, shows one PNG of its current state (also where
 widgets do not render), has ``save_png(path)``, and turns a bad input into a message.
 For a static figure in a chapter: ``fig = plt.figure(figsize=(9, 4)); draw_batch(fig, batch, lang=LANG)``,
@@ -23,8 +27,9 @@ from .attention import (AttentionView, attention_matrix, attention_stack, draw_a
 from .classify import ClassifyView, classify, render_prediction
 from .config_playground import (ConfigView, count_parameters, draw_parameter_counts, main_shapes, make_config,
                                 render_config)
+from ._traces import traced_batch
 from .layers import (LayerView, cosine_to_final, draw_hidden_state_norms, draw_step, hidden_state_norms, render_depth,
-                     render_step, step_matrix, traced_batch)
+                     render_step, step_matrix)
 from .padding import PaddingView, draw_batch, draw_id_grid, draw_mask_grid, pad_batch, render_batch
 from .softmax import SoftmaxView, draw_probabilities, draw_softmax, probabilities, render_softmax
 from .tokens import TokenView, draw_token_stage, render_token_stage, token_stages

@@ -14,15 +14,14 @@ Used in: every widget in views/.
 from __future__ import annotations
 
 import base64
-import gc
 import html
-from contextlib import contextmanager
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from ..errors import InputValueError, LessonError
 from ..i18n import check_lang, t
+from ._speedups import young_garbage_only
 from ._style import figure_png
 
 
@@ -55,6 +54,13 @@ def translate(error: Exception, lang: str) -> str:
 class View(widgets.VBox):
     """Base widget: ``controls``, the message line, then the picture. Subclasses define ``_figure()``.
 
+    One redraw (:meth:`_refresh`) runs three hooks in order: ``_check_input()`` (is the input
+    usable?), ``_update_text()`` (the text parts: code lines, tables, token lines), then
+    ``_figure()``, but only for a state not drawn before: the PNG of every state seen is kept,
+    so going back to it is free. That is why ``_figure`` must only draw: anything else a
+    learner sees (a text part, an attribute a chapter reads) is set by ``_update_text``, or it
+    would still show the other state after going back.
+
     A view may add a second, slower-changing picture under the first (``side = True``,
     ``_side_figure()`` and ``_side_state()``): it is redrawn only when its own state
     changes, so a slider that moves the main picture does not pay for both.
@@ -75,8 +81,11 @@ class View(widgets.VBox):
         super().__init__([*controls, self.message, *(extra or []), *pictures])
 
     # --- one redraw ---------------------------------------------------------------------------
+    def _check_input(self) -> None:
+        """Raise ViewError when the controls hold an input that cannot be shown (cheap: nothing is run or drawn)."""
+
     def _figure(self):
-        """Compute what is shown and draw it; raise ViewError for a bad input."""
+        """Draw the current state on a new figure and return it; raise ViewError for a bad input. Draws only."""
         raise NotImplementedError
 
     def _state(self):
@@ -92,7 +101,10 @@ class View(widgets.VBox):
         return None
 
     def _update_text(self) -> None:
-        """Update the cheap text parts (HTML tables, code lines); runs on every change, cached picture or not."""
+        """Update the text parts (HTML tables, code lines) and what the picture is drawn from; cheap (no model run).
+
+        Runs on every change, cached picture or not.
+        """
 
     def _picture(self, key, draw) -> bytes:
         png = self._pictures.get(key) if key is not None else None
@@ -110,6 +122,7 @@ class View(widgets.VBox):
         if self._updating:  # a control set by another control's handler: draw once, at the end
             return
         try:
+            self._check_input()
             self._update_text()
             png = self._picture(self._state(), self._figure)
             side = self._picture(("side", self._side_state()), self._side_figure) if self.side else b""
@@ -190,26 +203,6 @@ class View(widgets.VBox):
             # the current picture shows instead. nbval does not compare image/png.
             bundle["image/png"] = base64.b64encode(self.picture()).decode("ascii")
         return bundle
-
-
-@contextmanager
-def young_garbage_only():
-    """Draw with Python's cycle collector paused, then free just what the drawing left behind.
-
-    A matplotlib figure is some 10,000 objects tied in reference cycles, so only the cycle
-    collector frees it. Left to itself, the collector lets the figures of several redraws
-    pile up and then walks the whole kernel (the model, the tokenizer, every library) to
-    free them at once: a pause of 150-400 ms on one slider move out of ten. Collecting only
-    the youngest generation right after each drawing frees that figure in a few ms.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-            gc.collect(0)
 
 
 def _picture_layout() -> widgets.Layout:

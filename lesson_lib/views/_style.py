@@ -1,8 +1,8 @@
 """What every view draws with: figure size and resolution, colours, labels that always render.
 
-Texts are drawn as :class:`Labels` (titles, cell values, token names): each distinct text is
-rendered once and pasted afterwards, where a matplotlib ``Text`` lays itself out again on every
-redraw. A batch grid has 100-200 of them; as Texts they were most of a widget's update time.
+Level texts (titles, cell values, token names) go through :func:`add_labels`, which draws them
+as one :class:`~lesson_lib.views._speedups.Labels` artist: the same pixels as ``ax.text``, several
+times faster (views/_speedups.py says why and by how much; a reader may take it as ``ax.text``).
 
 Figures are built with ``matplotlib.figure.Figure`` directly, not ``pyplot``: pyplot keeps
 every figure in a global list until it is closed, which is how a widget that redraws on
@@ -13,7 +13,6 @@ Used in: every file in views/.
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import unicodedata
@@ -21,12 +20,12 @@ import unicodedata
 import numpy as np
 from matplotlib import rcParams
 from matplotlib import transforms as mtransforms
-from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
 
 from ..fonts import displayable, use_korean_font
+from ._speedups import Labels
 
 DPI = 80  # modest: a 9-inch-wide figure is 720 px, sharp enough on screen, fast to render
 VALUE_CMAP = "RdBu_r"  # signed values (hidden states, logits): blue < 0 < red, white at 0
@@ -80,109 +79,6 @@ def visible_char(ch: str) -> str:
     if unicodedata.combining(ch):
         return "\u25cc" + ch  # a dotted circle carries a lone accent, as in Unicode charts
     return displayable(ch)
-
-
-class Labels(Artist):
-    """Many short texts as one artist: the cell values, ids and token names of a grid, titles, notes.
-
-    A matplotlib ``Text`` costs about 1 ms per redraw (layout, metrics, glyph rendering), and a
-    batch grid or a character strip has 100-200 of them: that was most of a widget update.
-    Here each distinct (text, size, colour, alignment) is rendered once, by matplotlib's own
-    Agg text renderer, into a small image (:func:`_stamp`); every later draw pastes that image
-    at the label's place (120 labels: 14 ms instead of 80). The pixels are the ones ``Text``
-    would draw, at most one pixel to the side (rounding). Texts are never read as math: a token
-    "$x$" stays "$x$". Level text only: slanted labels stay ``Text`` (see :func:`tick_labels`).
-
-    ``xy``: one (x, y) per text in ``transform``'s coordinates (default: the axes' data).
-    ``ha``: "left", "center", "right"; ``va``: "top", "center", "baseline", "bottom", as for ``Text``.
-    """
-
-    zorder = 3  # where ax.text puts texts: above images and boxes
-
-    def __init__(self, xy, texts, *, fontsize: float = 9, color="black", colors=None, ha: str = "center",
-                 va: str = "center", weight: str = "normal", transform=None):
-        super().__init__()
-        if ha not in _HA:
-            raise ValueError(f"Labels: ha must be one of {sorted(_HA)}, not {ha!r}")
-        if va not in _VA:
-            raise ValueError(f"Labels: va must be one of {sorted(_VA)}, not {va!r}")
-        self.xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-        self.texts = [str(x) for x in texts]
-        self.colors = list(colors) if colors is not None else [color] * len(self.texts)
-        if not len(self.xy) == len(self.texts) == len(self.colors):
-            raise ValueError(f"Labels: {len(self.xy)} positions, {len(self.texts)} texts, {len(self.colors)} colours")
-        self.fontsize, self.weight, self.ha, self.va = fontsize, weight, ha, va
-        if transform is not None:
-            self.set_transform(transform)
-        self.set_clip_on(False)  # like ax.text: a label may stand outside the axes
-
-    def _placed(self, dpi: float):
-        """(left, bottom, stamp pixels) of every label, in display pixels."""
-        fonts = (*rcParams["font.family"], *rcParams["font.sans-serif"][:2])  # a font change makes new stamps
-        for (x, y), text, color in zip(self.get_transform().transform(self.xy), self.texts, self.colors):
-            if text and math.isfinite(x) and math.isfinite(y):
-                pixels, anchor_x, anchor_y = _stamp(text, self.fontsize, self.weight, color, self.ha, self.va, dpi,
-                                                    fonts)
-                yield round(x - anchor_x), round(y - anchor_y), pixels
-
-    def draw(self, renderer) -> None:
-        if not self.get_visible() or not self.texts:
-            return
-        gc = renderer.new_gc()
-        for left, bottom, pixels in self._placed(renderer.dpi):
-            renderer.draw_image(gc, left, bottom, pixels)
-        gc.restore()
-        self.stale = False
-
-    def get_window_extent(self, renderer=None):
-        """Where the labels are (display pixels): what ``bbox_inches="tight"`` and the inline backend crop to."""
-        dpi = renderer.dpi if renderer is not None else self.figure.dpi
-        boxes = [mtransforms.Bbox.from_bounds(left, bottom, pixels.shape[1], pixels.shape[0])
-                 for left, bottom, pixels in self._placed(dpi)]
-        return mtransforms.Bbox.union(boxes) if boxes else mtransforms.Bbox.null()
-
-
-_HA = {"left": 0.0, "center": 0.5, "right": 1.0}  # where the anchor sits along the text's width
-_VA = ("top", "center", "baseline", "bottom")
-
-
-@functools.lru_cache(maxsize=4096)  # a few kB each: at most some 10 MB, usually a few hundred stamps
-def _stamp(text: str, size: float, weight: str, color, ha: str, va: str, dpi: float, fonts: tuple):
-    """One label drawn once: (RGBA pixels, bottom row first; x and y of the anchor in those pixels).
-
-    The text is drawn by Agg's ``draw_text``, the same call ``Text`` makes, onto a transparent
-    canvas just big enough. Each line's box is the one ``Text`` uses: at least as tall as "lp",
-    so that "a" and "g" in a row of labels share one baseline. Lines are aligned by ``ha``.
-    """
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.font_manager import FontProperties
-
-    font = FontProperties(size=size, weight=weight)
-    probe = RendererAgg(1, 1, dpi)
-    _, lp_height, lp_descent = probe.get_text_width_height_descent("lp", font, ismath=False)
-    lines = text.split("\n")
-    sizes = [probe.get_text_width_height_descent(line, font, ismath=False) if line else (0, 0, 0) for line in lines]
-    height = max(max(h for _, h, _ in sizes), lp_height)
-    descent = max(max(d for _, _, d in sizes), lp_descent)
-    pitch = math.ceil(1.2 * lp_height)  # baseline to baseline, matplotlib's default line spacing
-    width = max(w for w, _, _ in sizes)
-    pad = 2  # glyphs may reach a pixel beyond their advance width
-    box_height = height + (len(lines) - 1) * pitch
-    canvas = RendererAgg(math.ceil(width) + 2 * pad, math.ceil(box_height) + 2 * pad, dpi)
-    gc = canvas.new_gc()
-    gc.set_foreground(color)
-    first_baseline = pad + math.ceil(height - descent)  # from the top: Agg's y counts downwards here
-    for i, (line, (w, _, _)) in enumerate(zip(lines, sizes)):
-        if line:
-            canvas.draw_text(gc, pad + round(_HA[ha] * (width - w)), first_baseline + i * pitch, line, font, 0)
-    gc.restore()
-    pixels = np.asarray(canvas.buffer_rgba())[::-1].copy()  # draw_image wants the bottom row first
-    last_baseline = pixels.shape[0] - (first_baseline + (len(lines) - 1) * pitch)  # from the bottom
-    bottom = last_baseline - descent
-    anchor_x = pad + _HA[ha] * width
-    anchor_y = {"baseline": last_baseline, "bottom": bottom, "top": bottom + box_height,
-                "center": bottom + box_height / 2}[va]
-    return pixels, anchor_x, anchor_y
 
 
 def add_labels(ax, xy, texts, **kwargs) -> Labels:
@@ -294,13 +190,9 @@ def tick_labels(ax, axis: str, labels, *, max_labels: int = 40, rotation: int = 
         ax.xaxis.set_visible(False)  # no ticks at all: cheaper than an empty tick list
         place = mtransforms.offset_copy(mtransforms.blended_transform_factory(ax.transData, ax.transAxes),
                                         fig=ax.figure, y=-3, units="points")
-        if rotation:  # slanted labels stay Texts (Labels draws level text only)
-            for i, color in zip(shown, color_of):
-                ax.text(i, 0, labels[i], transform=place, rotation=rotation, fontsize=fontsize, va="top",
-                        ha="right", rotation_mode="anchor", color=color, parse_math=False)
-        else:
-            add_labels(ax, [(i, 0) for i in shown], [labels[i] for i in shown], transform=place, fontsize=fontsize,
-                       va="top", colors=color_of)
+        # Slanted labels end at their position (ha="right"), so that long tokens lean away from the axes.
+        add_labels(ax, [(i, 0) for i in shown], [labels[i] for i in shown], transform=place, fontsize=fontsize,
+                   va="top", ha="right" if rotation else "center", rotation=rotation, colors=color_of)
     else:
         ax.yaxis.set_visible(False)
         place = mtransforms.offset_copy(mtransforms.blended_transform_factory(ax.transAxes, ax.transData),
@@ -349,8 +241,7 @@ def axis_title(ax, axis: str, text: str, reach: float, fontsize: int = 9) -> Non
     else:
         place = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, x=-(reach + 3), units="points")
         # Rotated a quarter turn: "bottom" of the unrotated text is its right side on the page.
-        ax.text(0, 0.5, text, transform=place, ha="center", va="bottom", rotation=90, fontsize=fontsize,
-                rotation_mode="anchor")
+        add_labels(ax, [(0, 0.5)], [text], transform=place, ha="center", va="bottom", rotation=90, fontsize=fontsize)
 
 
 def hatch_columns(ax, columns, n_rows: int, color: str = "#7f7f7f") -> None:

@@ -25,8 +25,8 @@ from matplotlib.patches import Rectangle
 from ..i18n import t
 from ..modeling import ForwardTrace
 from . import _style as S
-from ._base import View, ViewError, sentence_control, sentence_options, split_lines
-from .layers import TracedBatch, run_trace, traced_batch
+from ._base import View, ViewError, sentence_control, sentence_options
+from ._traces import TracedBatch, TraceSource
 
 
 def attention_stack(source) -> list[torch.Tensor]:
@@ -199,20 +199,9 @@ class AttentionView(View):
 
     def __init__(self, trace: ForwardTrace | None = None, *, batch=None, tokens=None, model=None, tokenizer=None,
                  texts=None, layer: int = 0, head="mean", lang: str = "en"):
-        if trace is None and (model is None or tokenizer is None):
-            raise ViewError("layers.error.no_source")
-        self.model, self.tokenizer = model, tokenizer
-        self._cache: dict[tuple, TracedBatch] = {}
-        self.sentences = None
-        if trace is not None:
-            self.traced = traced_batch(trace, batch, tokens)
-        else:
-            texts = ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it."] \
-                if texts is None else ([texts] if isinstance(texts, str) else list(texts))
-            self.traced = self._run(texts)
-            self.sentences = widgets.Textarea(value="\n".join(texts), description=t("common.label.sentences", lang),
-                                              continuous_update=False, rows=max(2, min(len(texts), 6)),
-                                              layout=widgets.Layout(width="95%"))
+        self.source = TraceSource(trace, batch=batch, tokens=tokens, model=model, tokenizer=tokenizer, texts=texts,
+                                  lang=lang)
+        self.sentences = self.source.sentences  # the text box (None for a finished trace)
         n_layers = len(attention_stack(self.traced.trace))
         n_heads = attention_stack(self.traced.trace)[0].shape[1]
         self.layer = widgets.IntSlider(value=min(layer, n_layers - 1), min=0, max=n_layers - 1,
@@ -223,7 +212,7 @@ class AttentionView(View):
                                      description=t("attention.label.head", lang))
         # Open on the second sentence when it is padded: zero attention to padding is the first thing to see.
         padded_second = self.traced.n_sentences > 1 and 0 in self.traced.mask[1]
-        self.sentence = sentence_control(self._texts(), lang, value=1 if padded_second else 0)
+        self.sentence = sentence_control(self.traced.names(), lang, value=1 if padded_second else 0)
         controls = ([self.sentences] if self.sentences is not None else []) + \
             [widgets.HBox([self.layer, self.head, self.sentence])]
         super().__init__(controls, lang)
@@ -233,42 +222,30 @@ class AttentionView(View):
             self.sentences.observe(self._on_sentences, "value")
         self._refresh()
 
+    @property
+    def traced(self) -> TracedBatch:
+        """The trace shown now, with its tokens and mask."""
+        return self.source.traced
+
     @staticmethod
     def _head_options(n_heads: int, lang: str) -> list:
         return [(t("attention.label.mean", lang), "mean"), (t("attention.label.all", lang), "all")] + \
             [(str(h), h) for h in range(n_heads)]
 
-    def _texts(self) -> list[str]:
-        if self.traced.texts is not None:
-            return self.traced.texts
-        return [" ".join(x for x in row if x != "[PAD]") for row in self.traced.tokens]
-
-    def _run(self, texts) -> TracedBatch:
-        key = tuple(texts)
-        if key not in self._cache:
-            if len(self._cache) > 8:
-                self._cache.clear()
-            self._cache[key] = run_trace(self.model, self.tokenizer, texts)
-        return self._cache[key]
-
     def _on_sentences(self, change) -> None:
-        try:
-            self.traced = self._run(split_lines(self.sentences.value))
-        except Exception:  # noqa: BLE001 - _refresh raises it again and shows it as a message
-            self._refresh()
-            return
-        self._set_quietly(sentence__options=sentence_options(self._texts(), self.lang))
+        if self.source.rerun():  # the model ran on the new sentences: the menu follows them
+            self._set_quietly(sentence__options=sentence_options(self.traced.names(), self.lang))
         self._refresh()
 
+    def _check_input(self) -> None:
+        self.source.check()
+
     def _figure(self):
-        if self.sentences is not None:
-            self.traced = self._run(split_lines(self.sentences.value))
         sentence = self.sentence.value if self.sentence.value is not None else 0
         return render_attention(self.traced, self.layer.value, self.head.value, sentence, lang=self.lang)
 
     def _state(self):
-        texts = self.sentences.value if self.sentences is not None else None
-        return (texts, self.layer.value, self.head.value, self.sentence.value)
+        return (self.source.key, self.layer.value, self.head.value, self.sentence.value)
 
     def _describe(self) -> str:
         return (f"sentences={self.traced.n_sentences}, layer={self.layer.value}, head={self.head.value!r}, "

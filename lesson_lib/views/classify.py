@@ -26,15 +26,29 @@ from .softmax import draw_probabilities, label_names
 MAX_CHARS = 2000  # a widget is for sentences; longer text is cut by the tokenizer's truncation anyway
 
 
+def _check_texts(texts) -> None:
+    if not texts or any(not isinstance(x, str) or not x.strip() for x in texts):
+        raise ViewError("common.error.empty_text")
+
+
+def _real_tokens(batch, tokenizer, i: int) -> list[str]:
+    """The tokens of sentence ``i`` of a tokenizer output, padding left out."""
+    return [tok for tok in batch.tokens(i) if tok != tokenizer.pad_token]
+
+
 @torch.no_grad()
 def classify(model, tokenizer, texts: list[str]) -> tuple[torch.Tensor, list[list[str]]]:
     """Probabilities (B, C) and the tokens of each text (pure: nothing is drawn or printed)."""
-    if not texts or any(not isinstance(x, str) or not x.strip() for x in texts):
-        raise ViewError("common.error.empty_text")
+    _check_texts(texts)
     batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt")
     logits = model(**batch).logits  # (B, C)
-    tokens = [[tok for tok in batch.tokens(i) if tok != tokenizer.pad_token] for i in range(len(texts))]
-    return F.softmax(logits, dim=-1), tokens
+    return F.softmax(logits, dim=-1), [_real_tokens(batch, tokenizer, i) for i in range(len(texts))]
+
+
+def token_line(tokens: list[str], lang: str, max_tokens: int = 40) -> str:
+    """The line under the prediction: how many tokens the model read, and the first ``max_tokens`` of them."""
+    shown = " ".join(tokens[:max_tokens]) + (" …" if len(tokens) > max_tokens else "")
+    return t("classify.note.tokens", lang, n=len(tokens), tokens=shown)
 
 
 def render_prediction(probs_row, labels: list[str], *, lang: str = "en"):
@@ -66,11 +80,15 @@ class ClassifyView(View):
     def _state(self):
         return self.text.value[:MAX_CHARS]
 
+    def _update_text(self) -> None:
+        # The token line comes from the tokenizer alone (cheap), so it is right for a picture from the cache too.
+        text = self._state()
+        _check_texts([text])
+        tokens = _real_tokens(self.tokenizer([text], truncation=True), self.tokenizer, 0)
+        self.tokens.value = "<code>" + html.escape(token_line(tokens, self.lang)) + "</code>"
+
     def _figure(self):
-        probs, tokens = classify(self.model, self.tokenizer, [self.text.value[:MAX_CHARS]])
-        shown = " ".join(tokens[0][:40]) + (" …" if len(tokens[0]) > 40 else "")
-        self.tokens.value = "<code>" + html.escape(t("classify.note.tokens", self.lang, n=len(tokens[0]),
-                                                      tokens=shown)) + "</code>"
+        probs, _ = classify(self.model, self.tokenizer, [self._state()])
         return render_prediction(probs[0], self.labels, lang=self.lang)
 
     def _describe(self) -> str:

@@ -12,6 +12,9 @@ across the layers (its length, or its cosine similarity to the last layer).
 >>> LayerView(trace, batch=batch, lang="ko")                             # doctest: +SKIP
 >>> LayerView(model=model, tokenizer=tok, texts=["I love it."])         # doctest: +SKIP
 
+Where the trace comes from (a finished one, or the model run on edited sentences) is
+views/_traces.py, shared with the attention view.
+
 Used in: notebooks/*/03_forward_pass ("Step through the layers").
 """
 
@@ -27,73 +30,8 @@ from matplotlib.collections import LineCollection
 from ..i18n import t
 from ..modeling import ForwardTrace, Step
 from . import _style as S
-from ._base import View, ViewError, sentence_control, sentence_options, split_lines
-
-MAX_MODEL_SENTENCES = 64  # the model runs on every edit: keep one run well under a second
-
-
-@dataclass
-class TracedBatch:
-    """A trace plus what is needed to label it: each sentence's tokens and mask, the label names."""
-
-    trace: ForwardTrace
-    tokens: list[list[str]]
-    mask: list[list[int]]
-    labels: list[str] | None = None
-    texts: list[str] | None = None
-
-    @property
-    def n_sentences(self) -> int:
-        return len(self.tokens)
-
-    def n_real(self, sentence: int) -> int:
-        """How many positions of ``sentence`` are real tokens (not padding)."""
-        return int(sum(self.mask[sentence]))
-
-
-def _rows(value) -> list[list[int]]:
-    value = value.tolist() if hasattr(value, "tolist") else value
-    return [value] if value and isinstance(value[0], int) else [list(r) for r in value]
-
-
-def traced_batch(trace: ForwardTrace, batch=None, tokens=None, labels=None, texts=None) -> TracedBatch:
-    """Label a trace: tokens from ``batch`` (a tokenizer output) or ``tokens``, else positions "0", "1", ..."""
-    B, T = tuple(trace.steps[0].tensor.shape[:2])
-    mask = [[1] * T for _ in range(B)]
-    if batch is not None:
-        if "attention_mask" in batch:
-            mask = _rows(batch["attention_mask"])
-        if tokens is None and hasattr(batch, "tokens"):
-            tokens = [batch.tokens(i) for i in range(B)]
-    if tokens is None:
-        tokens = [[str(j) for j in range(T)] for _ in range(B)]
-    if len(tokens) != B or any(len(row) != T for row in tokens) or len(mask) != B:
-        raise ViewError("layers.error.tokens_mismatch", b=B, t=T)
-    if isinstance(labels, dict):
-        labels = [labels[k] for k in sorted(labels)]
-    return TracedBatch(trace, [list(r) for r in tokens], mask, list(labels) if labels is not None else None, texts)
-
-
-def run_trace(model, tokenizer, texts) -> TracedBatch:
-    """Tokenize ``texts`` (padded, truncated to the model's limit) and trace one forward pass."""
-    texts = [x for x in ([texts] if isinstance(texts, str) else texts) if isinstance(x, str) and x.strip()]
-    if not texts:
-        raise ViewError("common.error.empty_batch")
-    if len(texts) > MAX_MODEL_SENTENCES:
-        raise ViewError("common.error.too_many", n=len(texts), limit=MAX_MODEL_SENTENCES)
-    limit = getattr(model.config, "max_position_embeddings", 512)
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=min(limit, tokenizer.model_max_length),
-                      return_tensors="pt")
-    inputs = {k: v for k, v in batch.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
-    if getattr(model.config, "type_vocab_size", None) is None:
-        inputs.pop("token_type_ids", None)
-    training = model.training
-    model.eval()  # no dropout: the same text must give the same picture
-    try:
-        trace = model.trace(**inputs)
-    finally:
-        model.train(training)  # leave the learner's model as it was
-    return traced_batch(trace, batch, labels=model.config.id2label, texts=texts)
+from ._base import View, ViewError, sentence_control, sentence_options
+from ._traces import TracedBatch, TraceSource
 
 
 # --- what one step shows ------------------------------------------------------------------------
@@ -297,25 +235,14 @@ class LayerView(View):
 
     def __init__(self, trace: ForwardTrace | None = None, *, batch=None, tokens=None, labels=None, model=None,
                  tokenizer=None, texts=None, step: int = 0, lang: str = "en"):
-        self.model, self.tokenizer = model, tokenizer
-        self._cache: dict[tuple, TracedBatch] = {}
-        if trace is None and (model is None or tokenizer is None):
-            raise ViewError("layers.error.no_source")
-        if trace is not None:
-            self.traced = traced_batch(trace, batch, tokens, labels)
-            self.sentences = None
-        else:
-            texts = ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it."] \
-                if texts is None else ([texts] if isinstance(texts, str) else list(texts))
-            self.traced = self._run(texts)
-            self.sentences = widgets.Textarea(value="\n".join(texts), description=t("common.label.sentences", lang),
-                                              continuous_update=False, rows=max(2, min(len(texts), 6)),
-                                              layout=widgets.Layout(width="95%"))
+        self.source = TraceSource(trace, batch=batch, tokens=tokens, labels=labels, model=model, tokenizer=tokenizer,
+                                  texts=texts, lang=lang)
+        self.sentences = self.source.sentences  # the text box (None for a finished trace)
         n_steps = len(self.traced.trace.steps)
         self.step = widgets.IntSlider(value=min(max(step, 0), n_steps - 1), min=0, max=n_steps - 1,
                                       description=t("layers.label.step", lang),
                                       continuous_update=False, layout=widgets.Layout(width="95%"))
-        self.sentence = sentence_control(self._texts(), lang)
+        self.sentence = sentence_control(self.traced.names(), lang)
         self.metric = widgets.ToggleButtons(options=[(t("layers.metric.norm", lang), "norm"),
                                                      (t("layers.metric.cosine", lang), "cosine")])
         controls = ([self.sentences] if self.sentences is not None else []) + \
@@ -327,41 +254,27 @@ class LayerView(View):
             self.sentences.observe(self._on_sentences, "value")
         self._refresh()
 
-    def _texts(self) -> list[str]:
-        if self.traced.texts is not None:
-            return self.traced.texts
-        return [" ".join(x for x in row if x != "[PAD]") for row in self.traced.tokens]
-
-    def _run(self, texts) -> TracedBatch:
-        key = tuple(texts)
-        if key not in self._cache:
-            if len(self._cache) > 8:
-                self._cache.clear()
-            self._cache[key] = run_trace(self.model, self.tokenizer, texts)
-        return self._cache[key]
+    @property
+    def traced(self) -> TracedBatch:
+        """The trace shown now, with its tokens and mask."""
+        return self.source.traced
 
     def _on_sentences(self, change) -> None:
-        try:
-            self.traced = self._run(split_lines(self.sentences.value))
-        except Exception:  # noqa: BLE001 - _refresh raises it again and shows it as a message
-            self._refresh()
-            return
-        self._set_quietly(sentence__options=sentence_options(self._texts(), self.lang),
-                          step__max=len(self.traced.trace.steps) - 1)
+        if self.source.rerun():  # the model ran on the new sentences: the menus follow them
+            self._set_quietly(sentence__options=sentence_options(self.traced.names(), self.lang),
+                              step__max=len(self.traced.trace.steps) - 1)
         self._refresh()
 
     side = True  # the across-layers plot: redrawn only when the sentence, the metric or the layer changes
 
-    def _update_text(self) -> None:
-        if self.sentences is not None:
-            self.traced = self._run(split_lines(self.sentences.value))
+    def _check_input(self) -> None:
+        self.source.check()
 
     def _figure(self):
         return render_step(self.traced, self.step.value, self.sentence.value, lang=self.lang)
 
     def _state(self):
-        texts = self.sentences.value if self.sentences is not None else None
-        return (texts, self.step.value, self.sentence.value)
+        return (self.source.key, self.step.value, self.sentence.value)
 
     def _position(self) -> int:
         steps = self.traced.trace.steps
@@ -372,8 +285,7 @@ class LayerView(View):
                             lang=self.lang)
 
     def _side_state(self):
-        texts = self.sentences.value if self.sentences is not None else None
-        return (texts, self.sentence.value, self.metric.value, self._position())
+        return (self.source.key, self.sentence.value, self.metric.value, self._position())
 
     def _describe(self) -> str:
         step = self.traced.trace.steps[self.step.value]

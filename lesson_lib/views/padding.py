@@ -271,9 +271,10 @@ class PaddingView(View):
 
     def _update_text(self) -> None:
         self.code.value = f"<code>{_html(call_text(**self.options()))}</code>"
+        # Tokenizing is cheap, and ``view.batch`` must be the batch shown, also when the picture is a cached one.
+        self.batch = pad_batch(self.tokenizer, split_lines(self.sentences.value), **self.options())
 
     def _figure(self):
-        self.batch = pad_batch(self.tokenizer, split_lines(self.sentences.value), **self.options())
         return render_batch(self.batch, lang=self.lang)
 
     def _describe(self) -> str:
