@@ -1,37 +1,43 @@
 """Checkpoint I/O: ``config.json`` + ``model.safetensors`` in, the same files out.
 
 A checkpoint is a dict from tensor names to tensors. Because our modules carry
-Hugging Face's names, loading is ``load_state_dict`` after three small fixes,
+Hugging Face's names, loading is ``load_state_dict`` after four small fixes,
 each of which is something a learner may meet:
 
 * a body-only checkpoint (``embeddings.…``) loaded under a task model
   (``bert.embeddings.…``) gets the ``bert.`` prefix added, and the reverse;
 * tensors the model does not have (another task's head) are reported, not loaded;
-* tensors the model has but the checkpoint lacks start random, and we say so in
-  one message. A head whose shape changed (``num_labels=10``) is re-initialised
-  only when ``num_labels``/``id2label`` asked for it; any other shape mismatch is an error.
+* tensors the model has but the checkpoint lacks start random (the head, BERT's pooler),
+  and we say so in one message; a fixed table (DistilBERT's sinusoidal positions) is computed;
+* a head whose shape differs from the checkpoint's (``num_labels=10`` on a 2-label checkpoint)
+  is an error that names the tensors, unless ``ignore_mismatched_sizes=True`` asks for a new
+  head, as in Transformers 5. The kit re-initialises only the head that way; a mismatch in the
+  body means the config does not fit the weights, and stays an error (Transformers would
+  re-initialise that too).
+
+``from_pretrained`` (modeling.py) builds the model on the "meta" device, which has
+shapes but no values, so the checkpoint's tensors become the weights without a copy and
+only what the checkpoint lacks is initialised (``load_state``).
 
 ``pytorch_model.bin`` files are read with ``torch.load(weights_only=True)``:
 a pickle can run code, so we never unpickle anything but tensors.
-Saving writes to a temporary file and renames it, so an interrupted save leaves
-the previous checkpoint intact.
+Saving writes temporary files and renames them (_files.py), so an interrupted save
+leaves the previous checkpoint intact.
 
 Used in: modeling.py (``from_pretrained``/``save_pretrained``); notebooks/*/06_save_load, 07_classes_configs.
 """
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
+from ._files import folder_for_saving, write_atomically
 from .errors import CheckpointError, InputTypeError
-from .hub import resolve
 
 # Buffers that older checkpoints stored but that we compute on the fly.
 IGNORED_KEYS = ("embeddings.position_ids", "embeddings.token_type_ids")
@@ -45,6 +51,7 @@ class LoadReport:
     source: str
     loaded: list[str] = field(default_factory=list)
     newly_initialised: list[str] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)  # fixed tables (sinusoidal positions): no training needed
     unused: list[str] = field(default_factory=list)
     reshaped_head: list[tuple[str, tuple, tuple]] = field(default_factory=list)
 
@@ -56,7 +63,8 @@ class LoadReport:
             parts.append(f"Not in the checkpoint, so newly initialised (random): {', '.join(self.newly_initialised)}.")
         if self.reshaped_head:
             shapes = ", ".join(f"{k} {tuple(old)} -> {tuple(new)}" for k, old, new in self.reshaped_head)
-            parts.append(f"Head re-initialised for the new number of labels: {shapes}.")
+            parts.append(f"Head re-initialised because its size differs from the checkpoint's "
+                         f"(ignore_mismatched_sizes=True): {shapes}.")
         if self.unused:
             parts.append(f"Unused tensors from the checkpoint (another head): {', '.join(self.unused)}.")
         parts.append("Train the model (chapter 08) before trusting its predictions.")
@@ -69,6 +77,7 @@ def read_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     """Tensors and metadata of one weights file, with a clear error for damaged or unsafe files."""
     path = Path(path)
     if path.suffix == ".safetensors":
+        # Imported only when a file is read: importing lesson_lib (e.g. for the tokenizer) stays light.
         from safetensors import safe_open
 
         try:
@@ -140,17 +149,19 @@ def collect_state(weight_files: list[Path], expected: set[str], prefix: str) -> 
     return state
 
 
-def load_pretrained(cls, name_or_path, *, num_labels=None, id2label=None, label2id=None, config_overrides=None):
-    """The body of ``PreTrainedModel.from_pretrained``: config, then weights, then a report."""
-    source = resolve(name_or_path)
+def pretrained_config(config_class, source, *, num_labels=None, id2label=None, label2id=None, overrides=None):
+    """The config ``from_pretrained`` builds the model from: the checkpoint's, with what was asked changed.
+
+    ``num_labels``/``id2label`` different from the checkpoint's give a config for a new
+    classification head (the seed's ``num_labels=10``); whether the checkpoint's own head may be
+    replaced is decided when its tensors are loaded (``ignore_mismatched_sizes``).
+    """
     data = source.read_config()
-    overrides = dict(config_overrides or {})
+    overrides = dict(overrides or {})
     old_n = len(data.get("id2label") or {}) or 2  # a config without labels means 2, as in Hugging Face
-    asked_head = False
     if id2label is not None:
         overrides["id2label"] = id2label
         data.pop("label2id", None)
-        asked_head = len(id2label) != old_n
     elif num_labels is not None:
         if isinstance(num_labels, bool) or not isinstance(num_labels, int) or num_labels < 1:
             raise InputTypeError(f"num_labels must be a whole number >= 1, got {num_labels!r}.")
@@ -158,49 +169,41 @@ def load_pretrained(cls, name_or_path, *, num_labels=None, id2label=None, label2
             data.pop("id2label", None)
             data.pop("label2id", None)
             overrides["num_labels"] = num_labels
-            asked_head = True
     if label2id is not None:
         overrides["label2id"] = label2id
-    config = cls.config_class.from_dict(data, **overrides)
+    config = config_class.from_dict(data, **overrides)
     if not source.weight_files:
         raise CheckpointError(
             f"{source.name!r} has a config.json but no weights (model.safetensors or pytorch_model.bin). "
             f"Save the model again with model.save_pretrained(folder)."
         )
-    from .modeling import no_random_init
-
-    with no_random_init():
-        model = cls(config)
-    report = load_state(model, source.weight_files, allow_head_reinit=asked_head, source_name=source.name)
-    model.eval()  # as in Hugging Face: dropout off until you call model.train()
-    model.name_or_path = source.name
-    model.load_report = report
-    if report.newly_initialised or report.reshaped_head:
-        from .modeling import warn_new_weights
-
-        warn_new_weights(report.message())
-    return model
+    return config
 
 
-def load_state(model, weight_files, *, allow_head_reinit=False, source_name="checkpoint") -> LoadReport:
-    expected = {k: v for k, v in model.state_dict().items()}
+def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_name="checkpoint") -> LoadReport:
+    """Put the checkpoint's tensors into ``model`` and initialise every tensor it lacks; returns the report.
+
+    ``model`` is best built with ``modeling.build_on_meta(cls, config)``, as ``from_pretrained`` does:
+    then nothing is drawn at random only to be overwritten. A normally built model works as well.
+    """
+    expected = model.state_dict()
     prefix = model.base_model_prefix + "."
     state = collect_state([Path(p) for p in weight_files], set(expected), prefix)
     report = LoadReport(type(model).__name__, repr(source_name))
-    to_load = {}
+    to_load, head_mismatch = {}, []
     for key, value in state.items():
         if key not in expected:
             report.unused.append(key)
             continue
         want = expected[key]
         if tuple(value.shape) != tuple(want.shape):
-            if allow_head_reinit and key.startswith(model.head_names):
-                report.reshaped_head.append((key, tuple(value.shape), tuple(want.shape)))
+            if key.startswith(model.head_names):  # collected: one message names every tensor of the head
+                head_mismatch.append((key, tuple(value.shape), tuple(want.shape)))
                 continue
             raise CheckpointError(
                 f"{key} has shape {tuple(value.shape)} in {source_name!r} but {tuple(want.shape)} in this model "
                 f"({type(model).__name__}). The config does not match the weights; only the classification head "
-                f"may change shape, by asking for it: from_pretrained(..., num_labels=N)."
+                f"may change shape: from_pretrained(..., num_labels=N, ignore_mismatched_sizes=True)."
             )
         if want.is_floating_point() and not value.is_floating_point():
             raise CheckpointError(
@@ -213,6 +216,15 @@ def load_state(model, weight_files, *, allow_head_reinit=False, source_name="che
                 f"The file is damaged, or training diverged before it was saved: use an earlier checkpoint."
             )
         to_load[key] = value.to(want.dtype) if value.is_floating_point() else value
+    if head_mismatch and not ignore_mismatched_sizes:
+        shapes = "; ".join(f"{k}: {old} in the checkpoint, {new} in the model" for k, old, new in head_mismatch)
+        raise CheckpointError(
+            f"The classification head of {source_name!r} does not fit the model you asked for ({shapes}): the "
+            f"checkpoint's head has a different number of labels. To replace it by a new, random head, pass "
+            f"ignore_mismatched_sizes=True (as in 🤗 Transformers 5); or start from a checkpoint without a head "
+            f"(e.g. lesson_lib.BASE_MODEL), which gets a new head with num_labels=N and no error."
+        )
+    report.reshaped_head = head_mismatch
     if not to_load:
         raise CheckpointError(
             f"None of the {len(state)} tensors in {source_name!r} belong to {type(model).__name__} "
@@ -222,20 +234,27 @@ def load_state(model, weight_files, *, allow_head_reinit=False, source_name="che
     model.load_state_dict(to_load, strict=False, assign=True)
     report.loaded = sorted(to_load)
     missing = [k for k in expected if k not in to_load and k not in {r[0] for r in report.reshaped_head}]
-    report.newly_initialised = missing
-    body = [k for k in missing if not _may_start_random(model, k)]
+    fixed = {k for k, p in model.named_parameters() if not p.requires_grad}  # computed, never trained
+    report.computed = [k for k in missing if k in fixed]
+    report.newly_initialised = [k for k in missing if k not in fixed]
+    body = [k for k in report.newly_initialised if not _may_start_random(model, k)]
     if body:  # a random layer in the middle of a trained body would make every output meaningless
         raise CheckpointError(
             f"{source_name!r} lacks {len(body)} tensor(s) of {type(model).__name__}'s body, e.g. {body[:3]}. "
             f"Only the classification head (and BERT's pooler) may start random. Does config.json match the "
             f"weights (e.g. the number of layers: {model.config.num_hidden_layers})? Save the model again."
         )
-    # Everything not loaded is still uninitialised memory: give it the model's own initialisation.
+    # What was not loaded has no values yet (meta) or values about to be replaced: each module that
+    # holds such a tensor gets memory and the model's own initialisation (_init_weights) ...
     fresh = missing + [r[0] for r in report.reshaped_head]
-    for module_name in sorted({k.rsplit(".", 1)[0] for k in fresh}):
-        model._init_weights(model.get_submodule(module_name))
-    reload = {k: v for k, v in to_load.items() if k.rsplit(".", 1)[0] in {f.rsplit(".", 1)[0] for f in fresh}}
-    if reload:  # a module with one tensor loaded and one fresh: put the loaded one back
+    fresh_modules = sorted({k.rsplit(".", 1)[0] for k in fresh})
+    for module_name in fresh_modules:
+        module = model.get_submodule(module_name)
+        module.to_empty(device="cpu", recurse=False)
+        model._init_weights(module)
+    # ... and the loaded tensors of those modules (a weight loaded, its bias fresh) are put back.
+    reload = {k: v for k, v in to_load.items() if k.rsplit(".", 1)[0] in fresh_modules}
+    if reload:
         model.load_state_dict(reload, strict=False)
     return report
 
@@ -250,46 +269,6 @@ def _may_start_random(model, key: str) -> bool:
 
 # --- writing -------------------------------------------------------------------
 
-def _write_temp(path: Path, write) -> str:
-    """Write a file under a temporary name next to ``path`` (via ``write(tmp)``); returns that name."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return tmp
-
-
-def _atomic_write(path: Path, write) -> None:
-    path = Path(path)
-    os.replace(_write_temp(path, write), path)  # atomic on POSIX and Windows: readers see the old file or the new one
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-
-
-def folder_for_saving(save_directory, what: str = "save_pretrained()") -> Path:
-    """The folder to save into, created if needed, or an error that says why it cannot be."""
-    if not isinstance(save_directory, (str, os.PathLike)):
-        raise InputTypeError(
-            f"{what} takes a folder path (str), got {type(save_directory).__name__}. Example: {what[:-2]}('my_model')."
-        )
-    folder = Path(save_directory).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise CheckpointError(f"{folder} is a file; {what} needs a folder name (it creates the folder).")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise CheckpointError(f"Cannot create the folder {folder}: {e.strerror}. Choose another folder.") from None
-    return folder
-
-
 def save_pretrained(model, save_directory) -> list[Path]:
     """Write ``config.json`` and ``model.safetensors`` into ``save_directory``; returns the paths.
 
@@ -297,25 +276,18 @@ def save_pretrained(model, save_directory) -> list[Path]:
     that is interrupted (Ctrl-C, a full disk, a kernel restart) leaves the folder's previous
     checkpoint complete and loadable.
     """
-    from safetensors.torch import save_file
+    from safetensors.torch import save_file  # imported on saving only, as safe_open on reading
 
     folder = folder_for_saving(save_directory, "model.save_pretrained()")
     state = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
     model.config.architectures = [type(model).__name__]
-    weights, config = folder / "model.safetensors", folder / "config.json"
-    temps = []
     try:
-        temps.append(_write_temp(weights, lambda tmp: save_file(state, tmp, metadata={"format": "pt"})))
-        temps.append(_write_temp(config, lambda tmp: Path(tmp).write_text(model.config.to_json_string(), encoding="utf-8")))
-        os.replace(temps[0], weights)
-        os.replace(temps[1], config)
-    except Exception as e:  # KeyboardInterrupt passes through unchanged; the finally below still cleans up
+        return write_atomically(folder, {
+            "config.json": model.config.to_json_string(),
+            "model.safetensors": lambda path: save_file(state, path, metadata={"format": "pt"}),
+        })
+    except Exception as e:  # KeyboardInterrupt passes through unchanged; write_atomically cleans up either way
         raise CheckpointError(
             f"Could not save the model to {folder} ({type(e).__name__}: {e}). Any checkpoint that was in the "
             f"folder before is unchanged. Check the free disk space and that the folder is writable."
         ) from None
-    finally:
-        for tmp in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    return [config, weights]

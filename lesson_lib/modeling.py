@@ -10,6 +10,7 @@ Used in: models/distilbert.py, models/bert.py; notebooks/*/03_forward_pass (``mo
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -17,9 +18,12 @@ from dataclasses import dataclass, field
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
+from . import checkpoint
 from . import functional as F
 from .errors import InputTypeError, InputValueError
+from .hub import resolve
 
 
 class NewWeightsWarning(UserWarning):
@@ -64,17 +68,89 @@ class ForwardTrace:
         raise KeyError(f"No step {name!r} (layer {layer}); steps: {sorted({s.name for s in self.steps})}")
 
 
+def trace_points(module: nn.Module, layer: int | None = None):
+    """Yield (step name, layer, submodule, which tensor) for each step ``model.trace`` records, in order.
+
+    Each model class lists its steps in ``traced``: (name, submodule path, "input", "output" or
+    "output[i]"). The value "steps" stands for that submodule's own list; for a ModuleList, each
+    element's list in turn, numbered as layers.
+    """
+    for name, path, which in getattr(module, "traced", ()):
+        sub = module.get_submodule(path)
+        if which != "steps":
+            yield name, layer, sub, which
+        elif isinstance(sub, nn.ModuleList):
+            for i, block in enumerate(sub):
+                yield from trace_points(block, i)
+        else:
+            yield from trace_points(sub, layer)
+
+
+def _pick(which: str, args: tuple, output):
+    """The tensor a ``traced`` entry names: the module's first input, its output, or item i of its output."""
+    if which == "input":
+        return args[0]
+    if which == "output":
+        return output
+    return output[int(which.removeprefix("output[").removesuffix("]"))]
+
+
+@contextmanager
+def written_out(model: nn.Module, wanted: bool = True, only: type | None = None):
+    """Inside the ``with`` block, every module of ``model`` with a ``fused`` flag runs its written-out formula.
+
+    Those are the lines of functional.py (the kit's softmax, GELU...), and only they produce
+    attention weights to show. Leaving the block restores the flags. ``wanted=False``: no change.
+    ``only``: switch just the modules of this class (``output_attentions=True`` needs the
+    written-out attention, not the written-out GELU, which would only cost time).
+    """
+    flags = [(m, m.fused) for m in model.modules()
+             if hasattr(m, "fused") and (only is None or isinstance(m, only))] if wanted else []
+    for m, _ in flags:
+        m.fused = False
+    try:
+        yield
+    finally:
+        for m, flag in flags:
+            m.fused = flag
+
+
 class Recorder:
-    """Passed down a forward pass; blocks call it with (name, tensor). Views read ``steps``."""
+    """Keeps the tensors that ``traced`` names during one forward pass: ``with Recorder(model) as r: model(...)``.
 
-    def __init__(self):
-        self.steps: list[Step] = []
+    Entering it attaches a forward hook to each listed submodule and switches the model to its
+    written-out path (:func:`written_out`); leaving it removes the hooks and restores the flags.
+    The models' ``forward`` code is not involved.
+    """
 
-    def __call__(self, name: str, tensor: torch.Tensor, layer: int | None = None) -> None:
-        self.steps.append(Step(name, layer, tensor.detach()))
+    def __init__(self, model: nn.Module):
+        self.model = model
+        self.points = list(trace_points(model))
+        self.kept: list[torch.Tensor | None] = [None] * len(self.points)
 
-    def layer(self, i: int):
-        return lambda name, tensor: self(name, tensor, layer=i)
+    @property
+    def steps(self) -> list[Step]:
+        return [Step(name, layer, t) for (name, layer, _, _), t in zip(self.points, self.kept) if t is not None]
+
+    def __enter__(self) -> "Recorder":
+        self._written_out = written_out(self.model)
+        self._written_out.__enter__()
+        thread = threading.get_ident()  # a call of the same model in another thread is not this one
+
+        def keeper(i: int, which: str):
+            def hook(module, args, output):
+                if threading.get_ident() == thread:
+                    self.kept[i] = _pick(which, args, output)
+            return hook
+
+        self._hooks = [module.register_forward_hook(keeper(i, which))
+                       for i, (_, _, module, which) in enumerate(self.points)]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for h in self._hooks:
+            h.remove()
+        self._written_out.__exit__(*exc)
 
 
 # --- input checks: mistakes get a sentence, not a stack trace from inside torch ---
@@ -225,33 +301,41 @@ def classification_loss(config, logits: torch.Tensor, labels) -> torch.Tensor | 
     return F.cross_entropy(logits, labels)
 
 
-# --- the base class ------------------------------------------------------------
+# --- building a model without weights, for a checkpoint to fill --------------------
 
-_skip_random_init = False
+class _SkipFillsOnMeta(TorchFunctionMode):
+    """While active (in this thread only), filling a meta tensor (normal_, uniform_, zero_, ...) does nothing.
 
-
-@contextmanager
-def no_random_init():
-    """Build a model without drawing random weights (``from_pretrained`` overwrites them at once).
-
-    Drawing ~20 million random numbers only to throw them away is most of a
-    model's construction time, so while loading we turn ``torch.nn.init`` and
-    our own ``post_init`` into no-ops. Tensors the checkpoint does not fill are
-    initialised afterwards (see checkpoint.load_state).
+    A meta tensor has a shape but no values, so there is nothing to fill; PyTorch would still run
+    ``normal_`` through a slow Python path (milliseconds a call, seconds for the first one).
     """
-    global _skip_random_init
-    names = ("normal_", "uniform_", "kaiming_uniform_", "zeros_", "ones_", "trunc_normal_", "xavier_uniform_")
-    saved = {name: getattr(nn.init, name) for name in names}
-    for name in names:
-        setattr(nn.init, name, lambda tensor, *args, **kwargs: tensor)
-    _skip_random_init = True
-    try:
-        yield
-    finally:
-        _skip_random_init = False
-        for name, fn in saved.items():
-            setattr(nn.init, name, fn)
 
+    FILLS = {"normal_", "uniform_", "kaiming_uniform_", "trunc_normal_", "xavier_uniform_", "zero_", "zeros_",
+             "fill_", "ones_"}
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        tensor = args[0] if args else kwargs.get("tensor")  # nn.init passes it by name
+        if getattr(func, "__name__", None) in self.FILLS and isinstance(tensor, torch.Tensor) and tensor.is_meta:
+            return tensor
+        return func(*args, **kwargs)
+
+
+def build_on_meta(cls, config):
+    """``cls(config)`` with every tensor on the "meta" device: shapes, no memory, no random numbers drawn.
+
+    ``checkpoint.load_state(model, files)`` then hands it the checkpoint's tensors and initialises
+    only what they lack. Nothing global changes: the device and the skipped fills hold for the
+    calling thread only, so a model built in another thread at the same time is a normal one.
+
+    >>> build_on_meta(BertForSequenceClassification, config).classifier.weight.device   # doctest: +SKIP
+    device(type='meta')
+    """
+    with torch.device("meta"), _SkipFillsOnMeta():
+        return cls(config)
+
+
+# --- the base class ------------------------------------------------------------
 
 class PreTrainedModel(nn.Module):
     """A ``torch.nn.Module`` that knows its config and can be saved and loaded like a Hugging Face model."""
@@ -275,8 +359,7 @@ class PreTrainedModel(nn.Module):
 
     # weights -------------------------------------------------------------------
     def post_init(self) -> None:
-        if _skip_random_init:
-            return  # inside from_pretrained: the checkpoint fills the values in
+        # Under build_on_meta (from_pretrained) this visits shapes only: nothing is drawn.
         self.apply(self._init_weights)
 
     def _init_weights(self, module: nn.Module) -> None:
@@ -288,8 +371,7 @@ class PreTrainedModel(nn.Module):
                 if module.bias is not None:
                     module.bias.zero_()
             elif isinstance(module, nn.Embedding):
-                if module.weight.requires_grad:  # sinusoidal positions are fixed, not drawn
-                    module.weight.normal_(0.0, std)
+                module.weight.normal_(0.0, std)
                 if module.padding_idx is not None:
                     module.weight[module.padding_idx].zero_()
             elif isinstance(module, nn.LayerNorm):
@@ -311,31 +393,39 @@ class PreTrainedModel(nn.Module):
     @torch.no_grad()
     def trace(self, input_ids=None, attention_mask=None, **kwargs) -> ForwardTrace:
         """Run one forward pass and keep every intermediate tensor (for chapter 03's step-through)."""
-        recorder = Recorder()
-        output = self(input_ids, attention_mask, _record=recorder, **kwargs)
+        with Recorder(self) as recorder:
+            output = self(input_ids, attention_mask, **kwargs)
         return ForwardTrace(recorder.steps, output)
 
     # checkpoints ----------------------------------------------------------------
     @classmethod
-    def from_pretrained(cls, name_or_path, *, num_labels=None, id2label=None, label2id=None, **config_overrides):
+    def from_pretrained(cls, name_or_path, *, num_labels=None, id2label=None, label2id=None,
+                        ignore_mismatched_sizes: bool = False, **config_overrides):
         """Build the model from a folder, the offline default, or a hub name, and load its weights.
 
         >>> model = BertForSequenceClassification.from_pretrained(DEFAULT_MODEL)   # doctest: +SKIP
 
-        ``num_labels`` (or ``id2label``) different from the checkpoint's gives a new, randomly
-        initialised classifier on top of the pre-trained body (the seed's ``num_labels=10``).
+        ``num_labels=10`` on a checkpoint without a head (``BASE_MODEL``, the seed's
+        ``distilbert-base-uncased``) gives the pre-trained body a new, random classifier. On a
+        checkpoint whose head has another size it is an error, as in Transformers 5, unless
+        ``ignore_mismatched_sizes=True`` says to replace that head.
         """
-        from .checkpoint import load_pretrained
-
-        return load_pretrained(cls, name_or_path, num_labels=num_labels, id2label=id2label, label2id=label2id,
-                               config_overrides=config_overrides)
+        if not isinstance(ignore_mismatched_sizes, bool):
+            raise InputTypeError(f"ignore_mismatched_sizes must be True or False, got {ignore_mismatched_sizes!r}.")
+        source = resolve(name_or_path)
+        config = checkpoint.pretrained_config(
+            cls.config_class, source, num_labels=num_labels, id2label=id2label, label2id=label2id,
+            overrides=config_overrides)
+        model = build_on_meta(cls, config)  # shapes only: the checkpoint's tensors become the weights
+        report = checkpoint.load_state(model, source.weight_files, ignore_mismatched_sizes=ignore_mismatched_sizes,
+                                       source_name=source.name)
+        model.eval()  # as in Hugging Face: dropout off until you call model.train()
+        model.name_or_path = source.name
+        model.load_report = report
+        if report.newly_initialised or report.reshaped_head:
+            warnings.warn(report.message(), NewWeightsWarning, stacklevel=2)
+        return model
 
     def save_pretrained(self, save_directory) -> list:
         """Write ``config.json`` and ``model.safetensors`` (atomically: an interrupted save keeps the old files)."""
-        from .checkpoint import save_pretrained
-
-        return save_pretrained(self, save_directory)
-
-
-def warn_new_weights(message: str) -> None:
-    warnings.warn(message, NewWeightsWarning, stacklevel=4)
+        return checkpoint.save_pretrained(self, save_directory)

@@ -25,6 +25,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+from safetensors.numpy import load_file
 
 from .errors import CheckpointError, InputValueError
 
@@ -33,8 +34,6 @@ Array = np.ndarray
 
 def load_checkpoint(folder) -> tuple[dict, dict[str, Array]]:
     """``config.json`` as a dict and ``model.safetensors`` as {name: NumPy array}."""
-    from safetensors.numpy import load_file
-
     folder = Path(folder)
     if not (folder / "config.json").is_file() or not (folder / "model.safetensors").is_file():
         raise CheckpointError(

@@ -14,11 +14,9 @@ the properties in test_properties.py.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import pickle
 import shutil
-import traceback
 import warnings
 from pathlib import Path
 
@@ -27,65 +25,24 @@ import pytest
 import torch
 
 import lesson_lib as L
-from conftest import TINY_BERT, TINY_DISTILBERT
+from helpers import LONE_SURROGATE, TINY_DISTILBERT, check_ours, raises_ours, tiny_model
 from lesson_lib import hub
 from lesson_lib.checkpoint import read_weights
-from lesson_lib.errors import (CheckpointError, InputTypeError, InputValueError, IntegrityError, LessonError,
-                               ModelNotFoundError)
+from lesson_lib.errors import CheckpointError, InputTypeError, InputValueError, IntegrityError, ModelNotFoundError
 from test_tokenize import ERRORS as TOKENIZER_ERRORS
 
-LIB = Path(L.__file__).resolve().parent
-
-
-def check_ours(error: BaseException, cls=LessonError, *phrases: str) -> None:
-    """The error is ``cls``, says ``phrases``, was raised in lesson_lib/ and carries no inner traceback."""
-    assert isinstance(error, cls) and isinstance(error, LessonError), f"{type(error).__name__}: {error}"
-    assert isinstance(error, (ValueError, TypeError, OSError))
-    for phrase in phrases:
-        assert phrase in str(error), f"{phrase!r} not in: {error}"
-    where = Path(traceback.extract_tb(error.__traceback__)[-1].filename).resolve()
-    assert where.is_relative_to(LIB), f"raised in {where}, not in lesson_lib"
-    # raised `from None` or outside any `except`: the learner sees one sentence, not torch's stack
-    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
-
-
-@contextlib.contextmanager
-def raises_ours(cls=LessonError, *phrases: str):
-    with pytest.raises(cls) as info:
-        yield info
-    check_ours(info.value, cls, *phrases)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models: one thread is fastest, and stays fast when the machine is busy (no OpenMP barriers)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def tok():
-    return L.AutoTokenizer.from_pretrained(hub.BASE_MODEL)
-
-
-def _tiny(kind: str, **overrides):
-    torch.manual_seed(0)
-    if kind == "bert":
-        return L.BertForSequenceClassification(L.BertConfig(**{**TINY_BERT, **overrides})).eval()
-    return L.DistilBertForSequenceClassification(L.DistilBertConfig(**{**TINY_DISTILBERT, **overrides})).eval()
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
 def tiny_models():
-    return {kind: _tiny(kind) for kind in ("distilbert", "bert")}
+    return {kind: tiny_model(kind) for kind in ("distilbert", "bert")}
 
 
 @pytest.fixture(scope="module")
 def models512():
     """Tiny models with BERT's 512 positions, so everything the tokenizer accepts fits."""
-    return [_tiny(kind, max_position_embeddings=512) for kind in ("distilbert", "bert")]
+    return [tiny_model(kind, max_position_embeddings=512) for kind in ("distilbert", "bert")]
 
 
 # --- the tokenizer ----------------------------------------------------------------------------
@@ -97,8 +54,6 @@ def test_tokenizer_errors_of_test_tokenize_are_ours(tok, call, exc, phrase):
     with raises_ours(exc, phrase):
         call(tok)
 
-
-LONE_SURROGATE = "broken \ud83e emoji"  # the first half of 🤗 without the second
 
 TOKENIZER_MISTAKES = {
     "max_length-0-no-truncation": (lambda t: t("a", max_length=0), InputValueError, "positive whole number"),
@@ -328,7 +283,7 @@ def test_model_token_type_mistakes(tiny_models):
 ])
 def test_regression_and_multi_label_shapes(problem, labels, phrase):
     n = 1 if problem == "regression" else 3
-    model = _tiny("bert", num_labels=n, problem_type=problem)
+    model = tiny_model("bert", num_labels=n, problem_type=problem)
     with raises_ours(InputValueError, phrase):
         model(IDS, MASK, labels=labels)
 
@@ -378,7 +333,7 @@ def test_config_mistakes():
 def saved(tmp_path_factory):
     """A tiny DistilBERT checkpoint (with tokenizer files), written once; tests copy it."""
     folder = tmp_path_factory.mktemp("ckpt") / "good"
-    _tiny("distilbert").save_pretrained(folder)
+    tiny_model("distilbert").save_pretrained(folder)
     L.AutoTokenizer.from_pretrained(hub.BASE_MODEL).save_pretrained(folder)
     return folder
 
@@ -455,7 +410,7 @@ CHECKPOINTS = {
         "has shape (100, 32)"),
     "tensor-wrong-shape-head-not-asked": (_edit_tensors(lambda t: t.update(
         {"classifier.weight": torch.zeros(3, 32), "classifier.bias": torch.zeros(3)})), AUTO, CheckpointError,
-        "from_pretrained(..., num_labels=N)"),
+        "ignore_mismatched_sizes=True"),
     "config-wider-than-weights": (_edit_config(dim=64, hidden_dim=128), AUTO, CheckpointError,
                                   "The config does not match the weights"),
     "config-more-layers-than-weights": (_edit_config(n_layers=3), AUTO, CheckpointError,
@@ -504,18 +459,23 @@ def test_missing_folder(ckpt, tmp_path, monkeypatch, where):
             load(path)
 
 
-def test_head_is_reinitialised_only_when_asked(ckpt):
-    """A head of another size is an error, unless num_labels asks for that size; the body never changes."""
+def test_head_of_another_size_needs_ignore_mismatched_sizes(ckpt):
+    """As in Transformers 5: a head of another size is an error naming both shapes, unless
+    ignore_mismatched_sizes=True replaces it; the body is never replaced."""
     _edit_tensors(lambda t: t.update({"classifier.weight": torch.ones(3, 32), "classifier.bias": torch.ones(3)}))(ckpt)
-    with raises_ours(CheckpointError, "classifier.bias has shape (3,)"):
+    with raises_ours(CheckpointError, "classifier.weight: (3, 32) in the checkpoint, (2, 32) in the model",
+                     "classifier.bias: (3,) in the checkpoint, (2,) in the model", "ignore_mismatched_sizes=True"):
         AUTO(ckpt)
     assert torch.equal(AUTO(ckpt, num_labels=3).classifier.weight, torch.ones(3, 32))  # asking for what is there
+    with raises_ours(CheckpointError, "(4, 32) in the model", "ignore_mismatched_sizes=True", "BASE_MODEL"):
+        AUTO(ckpt, num_labels=4)  # asking for another size is not enough on its own
     with pytest.warns(L.NewWeightsWarning, match=r"Head re-initialised.*classifier.weight \(3, 32\) -> \(4, 32\)"):
-        model = AUTO(ckpt, num_labels=4)
+        model = AUTO(ckpt, num_labels=4, ignore_mismatched_sizes=True)
     assert model.classifier.weight.shape == (4, 32) and model.classifier.bias.abs().max() == 0  # fresh
+    assert sorted(k for k, _, _ in model.load_report.reshaped_head) == ["classifier.bias", "classifier.weight"]
     _edit_tensors(lambda t: t.__setitem__("distilbert.transformer.layer.0.ffn.lin1.weight", torch.ones(7, 32)))(ckpt)
     with raises_ours(CheckpointError, "distilbert.transformer.layer.0.ffn.lin1.weight has shape (7, 32)"):
-        AUTO(ckpt, num_labels=4)  # asking for a head never excuses a body tensor
+        AUTO(ckpt, num_labels=4, ignore_mismatched_sizes=True)  # never excuses a body tensor
 
 
 def test_checkpoint_cases_that_are_accepted(ckpt, saved):
@@ -588,7 +548,7 @@ def test_interrupted_model_save_keeps_the_previous_checkpoint(ckpt, monkeypatch,
 
     before = _weights(ckpt)
     config_before = (ckpt / "config.json").read_text()
-    newer = _tiny("distilbert", num_labels=5)  # a different head: a half-swapped folder would not load
+    newer = tiny_model("distilbert", num_labels=5)  # a different head: a half-swapped folder would not load
     real_save_file = safetensors.torch.save_file
 
     def save_file_cut_midway(tensors, filename, metadata=None):
@@ -652,7 +612,7 @@ def test_interrupted_tokenizer_save_keeps_the_previous_files(ckpt, monkeypatch):
 ])
 def test_save_to_a_wrong_place(ckpt, target, exc, phrase):
     target = {"file": ckpt / "config.json", "under-a-file": ckpt / "config.json" / "sub"}.get(target, target)
-    for save in (_tiny("distilbert").save_pretrained, L.BertTokenizer(vocab_file=ckpt / "vocab.txt").save_pretrained,
+    for save in (tiny_model("distilbert").save_pretrained, L.BertTokenizer(vocab_file=ckpt / "vocab.txt").save_pretrained,
                  L.DistilBertConfig().save_pretrained):
         with raises_ours(exc, phrase):
             save(target)

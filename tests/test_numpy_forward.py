@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import SEED_IDS, SEED_MASK, TINY_BERT, TINY_DISTILBERT
+from helpers import SEED_IDS, SEED_MASK, TINY_BERT, TINY_DISTILBERT
 from lesson_lib import numpy_forward as NF
 from lesson_lib.errors import CheckpointError, InputValueError
 

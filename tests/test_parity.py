@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from conftest import SEED_IDS, SEED_MASK
+from helpers import SEED_IDS, SEED_MASK
 
 TOL = 1e-5
 
@@ -19,6 +19,9 @@ CASES = {
     "distilbert-default": ("distilbert", {}),
     "distilbert-seed-custom": ("distilbert", dict(n_heads=8, dim=512, hidden_dim=4 * 512)),
     "bert-small": ("bert", dict(hidden_size=256, num_hidden_layers=4, num_attention_heads=4, intermediate_size=1024)),
+    # fixed sin/cos positions instead of learned ones (the table is computed, not trained)
+    "distilbert-sinusoidal": ("distilbert", dict(sinusoidal_pos_embds=True, n_layers=2, dim=64, n_heads=4,
+                                                 hidden_dim=128)),
 }
 
 worst = {"diff": 0.0}
@@ -120,7 +123,17 @@ def test_real_offline_body_matches_transformers(transformers_mod):
         assert _max_diff(x, y) < TOL
 
 
-def test_report_worst_difference():
-    """Runs last in this file: prints the worst difference seen, for the notes (pytest -s)."""
-    print(f"\nworst parity difference: {worst['diff']:.3g}")
-    assert worst["diff"] < TOL
+@pytest.mark.oracle
+@pytest.mark.parametrize("hf_checkpoint", ["bert-small"], indirect=True)
+def test_the_parity_check_sees_a_difference_ten_times_the_tolerance(hf_checkpoint):
+    """The comparison above is not vacuous: one logit's bias moved by 10 * TOL in our copy fails it."""
+    from lesson_lib import AutoModelForSequenceClassification
+
+    _, folder, hf = hf_checkpoint
+    ours = AutoModelForSequenceClassification.from_pretrained(folder)
+    ids, mask = torch.tensor(SEED_IDS), torch.tensor(SEED_MASK)
+    _assert_same(_run(ours, ids, mask), _run(hf, ids, mask), mask)  # as loaded: the same
+    with torch.no_grad():
+        ours.classifier.bias[1] += 10 * TOL
+    with pytest.raises(AssertionError):
+        _assert_same(_run(ours, ids, mask), _run(hf, ids, mask), mask)

@@ -6,6 +6,7 @@ token-type embeddings (sentence A / sentence B), deeper module nesting
 (``attention.self.query`` where DistilBERT says ``attention.q_lin``), and a
 *pooler* (dense + tanh on the first token) in front of the classifier.
 The nesting looks odd but it is what the checkpoints' tensor names spell.
+Speed (the ``fused`` flags) and recording (the ``traced`` tables) work as in distilbert.py.
 
 The kit's offline default (all-MiniLM-L6-v2 with a sentiment head) is this model.
 
@@ -24,7 +25,7 @@ from torch import nn
 
 from .. import functional as F
 from ..config import BertConfig
-from ..modeling import PreTrainedModel, Recorder, check_inputs, classification_loss
+from ..modeling import PreTrainedModel, check_inputs, classification_loss, written_out
 from ..outputs import BaseModelOutputWithPooling, SequenceClassifierOutput
 
 
@@ -58,13 +59,14 @@ class BertSelfAttention(nn.Module):
         self.key = nn.Linear(config.hidden_size, config.hidden_size)
         self.value = nn.Linear(config.hidden_size, config.hidden_size)
         self.dropout = nn.Dropout(config.attention_probs_dropout_prob)
+        self.fused = True  # PyTorch's attention kernel, which keeps no weights (see F.attention)
 
-    def forward(self, x, additive_mask, need_weights: bool = True):
+    def forward(self, x, additive_mask):
         q = F.split_heads(self.query(x), self.n_heads)  # (B, H, T, d)
         k = F.split_heads(self.key(x), self.n_heads)  # (B, H, T, d)
         v = F.split_heads(self.value(x), self.n_heads)  # (B, H, T, d)
-        out, weights = F.attention(q, k, v, additive_mask, self.dropout, need_weights)
-        return F.merge_heads(out), weights  # (B, T, D), (B, H, T, T) or None
+        out, weights = F.attention(q, k, v, additive_mask, self.dropout, self.fused)
+        return F.merge_heads(out), weights  # (B, T, D), (B, H, T, T) or None when fused
 
 
 class BertSelfOutput(nn.Module):
@@ -77,8 +79,7 @@ class BertSelfOutput(nn.Module):
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
 
     def forward(self, heads, residual):
-        projected = self.dropout(self.dense(heads))  # (B, T, D)
-        return projected, self.LayerNorm(projected + residual)
+        return self.LayerNorm(self.dropout(self.dense(heads)) + residual)  # (B, T, D)
 
 
 class BertAttention(nn.Module):
@@ -95,9 +96,10 @@ class BertIntermediate(nn.Module):
         super().__init__()
         self.dense = nn.Linear(config.hidden_size, config.intermediate_size)
         self.activation = F.ACTIVATIONS[config.hidden_act]
+        self.fused = True  # the activation in one PyTorch kernel instead of its written-out formula
 
     def forward(self, x):
-        return self.activation(self.dense(x))  # (B, T, F)
+        return self.activation(self.dense(x), self.fused)  # (B, T, F)
 
 
 class BertOutput(nn.Module):
@@ -110,8 +112,7 @@ class BertOutput(nn.Module):
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
 
     def forward(self, wide, residual):
-        f = self.dropout(self.dense(wide))  # (B, T, D)
-        return f, self.LayerNorm(f + residual)
+        return self.LayerNorm(self.dropout(self.dense(wide)) + residual)  # (B, T, D)
 
 
 class BertLayer(nn.Module):
@@ -123,16 +124,19 @@ class BertLayer(nn.Module):
         self.intermediate = BertIntermediate(config)
         self.output = BertOutput(config)
 
-    def forward(self, x, additive_mask, record: Recorder | None = None, need_weights: bool = True):
-        heads, weights = self.attention.self(x, additive_mask, need_weights)  # (B, T, D), (B, H, T, T)
-        a, x = self.attention.output(heads, x)  # (B, T, D) each
-        f, out = self.output(self.intermediate(x), x)  # (B, T, D) each
-        if record is not None:
-            record("attention_output", a)
-            record("after_attention_norm", x)
-            record("ffn_output", f)
-            record("block_output", out)
-        return out, weights
+    # What model.trace() keeps of each layer, in this order: (step, submodule, which of its tensors).
+    traced = (
+        ("attention_output", "attention.output.dropout", "output"),  # the heads projected back, before the residual
+        ("after_attention_norm", "attention.output", "output"),
+        ("ffn_output", "output.dropout", "output"),  # the feed-forward's output, before the residual
+        ("block_output", "output", "output"),
+        ("attention_weights", "attention.self", "output[1]"),  # (B, H, T, T)
+    )
+
+    def forward(self, x: torch.Tensor, additive_mask: torch.Tensor):
+        heads, weights = self.attention.self(x, additive_mask)  # (B, T, D), (B, H, T, T) or None
+        x = self.attention.output(heads, x)  # (B, T, D) projected, plus the residual, LayerNorm
+        return self.output(self.intermediate(x), x), weights  # (B, T, D) feed-forward, residual, LayerNorm
 
 
 class BertEncoder(nn.Module):
@@ -167,9 +171,10 @@ class BertModel(BertPreTrainedModel):
         self.pooler = BertPooler(config) if add_pooling_layer else None
         self.post_init()
 
+    traced = (("embeddings", "embeddings", "output"), ("layers", "encoder.layer", "steps"))
+
     def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, output_hidden_states=None,
-                output_attentions=None, return_dict=True, *, _record: Recorder | None = None,
-                **unused) -> BaseModelOutputWithPooling:
+                output_attentions=None, return_dict=True, **unused) -> BaseModelOutputWithPooling:
         input_ids, attention_mask, token_type_ids = check_inputs(
             self.config, input_ids, attention_mask, token_type_ids, unused)
         want_hidden = self.config.output_hidden_states if output_hidden_states is None else output_hidden_states
@@ -178,15 +183,11 @@ class BertModel(BertPreTrainedModel):
         x = self.embeddings(input_ids, token_type_ids)  # (B, T, D)
         mask = F.extended_attention_mask(attention_mask, x.dtype)  # (B, 1, 1, T)
         hidden_states, attentions = [x], []
-        if _record is not None:
-            _record("embeddings", x)
-        need_weights = bool(want_attn) or _record is not None  # else the fused kernel, without stored weights
-        for i, layer in enumerate(self.encoder.layer):
-            x, weights = layer(x, mask, _record.layer(i) if _record is not None else None, need_weights)
-            hidden_states.append(x)
-            attentions.append(weights)
-            if _record is not None:
-                _record.layer(i)("attention_weights", weights)
+        with written_out(self, want_attn, only=BertSelfAttention):  # weights exist only on the written-out attention
+            for layer in self.encoder.layer:
+                x, weights = layer(x, mask)  # (B, T, D), (B, H, T, T) or None
+                hidden_states.append(x)
+                attentions.append(weights)
         out = BaseModelOutputWithPooling(
             last_hidden_state=x,
             pooler_output=self.pooler(x) if self.pooler is not None else None,
@@ -200,6 +201,12 @@ class BertForSequenceClassification(BertPreTrainedModel):
     """The body plus a head: pooled first token -> dropout -> classifier -> logits."""
 
     head_names = ("classifier.",)
+    traced = (
+        ("body", "bert", "steps"),
+        ("first_token", "bert.pooler.dense", "input"),
+        ("pooler", "bert.pooler", "output"),
+        ("logits", "classifier", "output"),
+    )
 
     def __init__(self, config: BertConfig):
         super().__init__(config)
@@ -210,16 +217,12 @@ class BertForSequenceClassification(BertPreTrainedModel):
         self.post_init()
 
     def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, labels=None,
-                output_hidden_states=None, output_attentions=None, return_dict=True, *,
-                _record: Recorder | None = None, **unused) -> SequenceClassifierOutput:
+                output_hidden_states=None, output_attentions=None, return_dict=True,
+                **unused) -> SequenceClassifierOutput:
         body = self.bert(input_ids, attention_mask, token_type_ids, output_hidden_states, output_attentions,
-                         _record=_record, **unused)
-        pooled = body.pooler_output  # (B, D)
+                         **unused)
+        pooled = body.pooler_output  # (B, D) the first token through dense + tanh
         logits = self.classifier(self.dropout(pooled))  # (B, C)
-        if _record is not None:
-            _record("first_token", body.last_hidden_state[:, 0])
-            _record("pooler", pooled)
-            _record("logits", logits)
         out = SequenceClassifierOutput(
             loss=classification_loss(self.config, logits, labels),
             logits=logits,
