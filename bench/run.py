@@ -7,7 +7,8 @@
     .venv/bin/python -m bench --only cold,latency --quick    # a subset, few repetitions (for debugging)
     .venv/bin/python -m bench --wait-quiet 1.5 # first wait until the 1-minute load average is below 1.5
 
-Sections: cold (1. cold start), latency (2. forward), widgets (3.), nbval (4.), memory (5.), install (6.).
+Sections: cold (1. cold start), latency (2. forward), widgets (3.), nbval (4.), memory (5.), install (6.),
+explain (7. explaining a prediction, lesson_lib.explain).
 A section that is not run this time keeps its last measured values from results.md, shown
 with the date they were measured. Timings are medians over repeated runs; every ratio
 lesson_lib / transformers comes from the same run, the two sides interleaved.
@@ -29,10 +30,10 @@ if __package__ in (None, ""):  # `python bench/run.py`: make `bench` importable 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "bench"
 
-from bench import cold_start, install_size, latency, nbval_suite, peak_memory, views_latency  # noqa: E402
+from bench import cold_start, explain_latency, install_size, latency, nbval_suite, peak_memory, views_latency  # noqa: E402
 from bench._common import RESULTS_MD, ROOT, kit_python, load_average, machine  # noqa: E402
 
-SECTIONS = ("cold", "latency", "widgets", "nbval", "memory", "install")
+SECTIONS = ("cold", "latency", "widgets", "nbval", "memory", "install", "explain")
 WORK = ROOT / "bench" / "_work"
 DATA_RE = re.compile(r"<!-- bench-data\n(.*?)\n-->", re.S)
 
@@ -161,6 +162,11 @@ def table_rows(data: dict, ran: set[str]) -> list[list[str]]:
                      f"{i['lab_mb']:.0f} MB, {i['lab_s']:.0f} s", "", "", "", ""])
         rows.append(["6", "+ test extras (./kit test): size, added time" + when("install"),
                      f"{i['test_mb']:.0f} MB, {i['test_s']:.0f} s", "", "", "", ""])
+    if "explain" in data:
+        for r in data["explain"]["result"]["rows"]:
+            rows.append(["7", f"explain: {r['what']}, {r['words']} words, {r['threads']} thread(s), p50 / p95"
+                         + when("explain"), f"{_fmt_ms(r['p50_ms'])} / {_fmt_ms(r['p95_ms'])}", "", "",
+                         f"p95 ≤ {r['target_ms']:.0f} ms", _status(r["p95_ms"] <= r["target_ms"])])
     return rows
 
 
@@ -238,6 +244,24 @@ def details(data: dict) -> str:
         for name, r in m["per_notebook"].items():
             parts.append(f"| {name} | {r['peak_rss_mb']:.0f} MB | {r['seconds']:.0f} s |")
         parts.append("")
+    if "explain" in data:
+        e = data["explain"]["result"]
+        parts.append("### 7. Explaining a prediction (lesson_lib.explain, the offline default model, a new "
+                     "20-word sentence every run)\n")
+        parts.append("| method | threads | p50 | p95 | max | CPU p50 | runs | target p95 |")
+        parts.append("|---|---|---|---|---|---|---|---|")
+        for r in e["rows"]:
+            parts.append(f"| {r['what']} | {r['threads']} | {_fmt_ms(r['p50_ms'])} | {_fmt_ms(r['p95_ms'])} | "
+                         f"{_fmt_ms(r['max_ms'])} | {_fmt_ms(r['cpu_p50_ms'])} | {r['n']} | {r['target_ms']:.0f} ms |")
+        c = e.get("captum")
+        if c:
+            parts.append(f"\nIntegrated gradients against captum's LayerIntegratedGradients (50 steps, "
+                         f"Gauss-Legendre, [PAD] baseline): largest difference {c['max_diff_over_max_score']:.1e} "
+                         f"of the largest score; completeness error |delta| / |logit gap| = "
+                         f"{c['delta_over_gap']:.2e} (captum's own: {abs(c['captum_delta']) / abs(c['gap']):.2e}); "
+                         f"captum took {c['captum_s']:.2f} s.\n")
+        else:
+            parts.append("\n(captum not installed: no parity numbers.)\n")
     if "install" in data:
         i = data["install"]["result"]
         parts.append(f"### 6. Install footprint (measured {data['install']['measured']})\n")
@@ -346,6 +370,8 @@ def main(argv=None) -> int:
                 result = nbval_suite.measure(log=log)
             elif section == "memory":
                 result = peak_memory.measure(log=log)
+            elif section == "explain":
+                result = explain_latency.measure(n=updates, log=log)
             else:
                 result = install_size.measure(log=log)
             data[section] = {"measured": today, "result": result, "quick": args.quick,

@@ -42,6 +42,11 @@ EN: dict[str, str] = {
     "classify.label.text": "sentence",
     "classify.title.prediction": "{label} ({probability:.4f})",
     "classify.note.tokens": "{n} tokens: {tokens}",
+    "training.label.train_loss": "training loss",
+    "training.label.eval_loss": "evaluation loss",
+    "training.axis.step": "step",
+    "training.axis.loss": "loss",
+    "training.note.no_loss_yet": "no loss logged yet",
     # --- tokens: the tokenizer step-through -------------------------------------------------------
     "tokens.label.text": "text",
     "tokens.label.group": "jump to",
@@ -55,6 +60,9 @@ EN: dict[str, str] = {
     "tokens.stage.cleaned": "normalise: clean up",
     "tokens.stage.cjk_spaced": "normalise: spaces around Chinese characters",
     "tokens.stage.nfd": "normalise: NFD (decompose)",
+    "tokens.stage.nfc": "normalise: NFC (compose)",
+    "tokens.stage.nfkc": "normalise: NFKC (compatibility, compose)",
+    "tokens.stage.nfkd": "normalise: NFKD (compatibility, decompose)",
     "tokens.stage.accents_stripped": "normalise: strip accents",
     "tokens.stage.lowercased": "normalise: lower case",
     "tokens.stage.pre_tokenize": "pre-tokenise: split into words",
@@ -66,6 +74,10 @@ EN: dict[str, str] = {
     "tokens.explain.cleaned": "Control characters are dropped and every kind of space becomes a plain space.",
     "tokens.explain.cjk_spaced": "Each Chinese character gets spaces around it, so it becomes a word of its own.",
     "tokens.explain.nfd": "NFD splits characters into base + accent; a Hangul syllable falls apart into its jamo.",
+    "tokens.explain.nfc": "NFC joins base + accent into one character, and Hangul jamo into syllables: "
+                          "text typed on macOS (NFD) looks like the rest again.",
+    "tokens.explain.nfkc": "NFKC also replaces look-alike forms (full-width ｆ, ﬁ, ①) by the plain ones, then composes.",
+    "tokens.explain.nfkd": "NFKD replaces look-alike forms (full-width ｆ, ﬁ, ①) by the plain ones and decomposes.",
     "tokens.explain.accents_stripped": "The accent marks are removed (é → e). Hangul jamo stay separate.",
     "tokens.explain.lowercased": "Everything becomes lower case: this model is uncased.",
     "tokens.explain.pre_tokenize": "Split on spaces; every punctuation mark becomes a word of its own.",
@@ -177,6 +189,26 @@ EN: dict[str, str] = {
     "config.error.heads": "The width {width} does not split evenly over {heads} heads. Choose a width that is a multiple of {heads} (e.g. {lower} or {upper}), or another number of heads.",
     "config.error.whole_number": "{name} must be a whole number of at least 1, got {value}.",
     "config.error.model_type": "model_type {model_type} is not one of {choices}.",
+    # --- explain: which words made the prediction (chapter 10) ------------------------------------
+    "explain.label.text": "sentence",
+    "explain.label.target": "target",
+    "explain.option.predicted": "the predicted label",
+    "explain.button.ig": "integrated gradients ({n} steps)",
+    "explain.method.gradient_x_input": "gradient × input",
+    "explain.method.integrated_gradients": "integrated gradients",
+    "explain.method.occlusion": "occlusion",
+    "explain.method.attention_rollout": "attention rollout",
+    "explain.method.cls_attention": "[CLS] attention, last layer",
+    "explain.note.cost": "forward passes: {passes}",
+    "explain.note.cost_backward": "forward passes: {passes}, backward: {backward}",
+    "explain.note.delta": "completeness error {delta:+.4f} ({share:.2%} of the logit gap)",
+    "explain.note.no_target": "ignores the target",
+    "explain.title.words": "Which words made it {label}?  red: towards {label}, blue: against (each row scaled to its largest score)",
+    "explain.note.agreement": "Rank agreement of the word scores (Spearman's rho: 1 same order, 0 unrelated, -1 reversed):",
+    "explain.note.ig_pending": "Integrated gradients: press the button (it costs {n} forward passes).",
+    "explain.note.truncated": "The text is longer than the model reads ({limit} tokens): only its beginning is explained.",
+    "explain.note.korean_model": "Korean text: explained with the Korean model.",
+    "explain.note.words_shown": "showing {shown} of {total} words",
 }
 
 KO: dict[str, str] = {
@@ -196,6 +228,11 @@ KO: dict[str, str] = {
     "classify.label.text": "문장",
     "classify.title.prediction": "{label} ({probability:.4f})",
     "classify.note.tokens": "토큰 {n}개: {tokens}",
+    "training.label.train_loss": "학습 손실",
+    "training.label.eval_loss": "평가 손실",
+    "training.axis.step": "스텝",
+    "training.axis.loss": "손실",
+    "training.note.no_loss_yet": "아직 기록된 손실이 없습니다",
     # --- tokens ---------------------------------------------------------------------------------
     "tokens.label.text": "텍스트",
     "tokens.label.group": "단계 이동",
@@ -209,6 +246,9 @@ KO: dict[str, str] = {
     "tokens.stage.cleaned": "정규화: 정리",
     "tokens.stage.cjk_spaced": "정규화: 한자 앞뒤에 공백",
     "tokens.stage.nfd": "정규화: NFD (분해)",
+    "tokens.stage.nfc": "정규화: NFC (결합)",
+    "tokens.stage.nfkc": "정규화: NFKC (호환 문자, 결합)",
+    "tokens.stage.nfkd": "정규화: NFKD (호환 문자, 분해)",
     "tokens.stage.accents_stripped": "정규화: 악센트 제거",
     "tokens.stage.lowercased": "정규화: 소문자 변환",
     "tokens.stage.pre_tokenize": "사전 토큰화: 단어로 나누기",
@@ -220,6 +260,10 @@ KO: dict[str, str] = {
     "tokens.explain.cleaned": "제어 문자는 지우고, 모든 종류의 공백을 보통 공백으로 바꿉니다.",
     "tokens.explain.cjk_spaced": "한자 앞뒤에 공백을 넣어 한자 하나가 단어 하나가 되게 합니다.",
     "tokens.explain.nfd": "NFD는 글자를 기본 글자와 악센트로 나눕니다. 한글 음절은 자모로 흩어집니다.",
+    "tokens.explain.nfc": "NFC는 기본 글자와 악센트를 한 글자로, 한글 자모를 음절로 합칩니다. "
+                          "macOS에서 입력한 텍스트(NFD)도 다른 텍스트와 같아집니다.",
+    "tokens.explain.nfkc": "NFKC는 모양만 다른 글자(전각 ｆ, ﬁ, ①)를 보통 글자로 바꾼 뒤 결합합니다.",
+    "tokens.explain.nfkd": "NFKD는 모양만 다른 글자(전각 ｆ, ﬁ, ①)를 보통 글자로 바꾸고 분해합니다.",
     "tokens.explain.accents_stripped": "악센트 기호를 지웁니다(é → e). 한글 자모는 흩어진 채로 남습니다.",
     "tokens.explain.lowercased": "모두 소문자로 바꿉니다. 이 모델은 대소문자를 구분하지 않습니다(uncased).",
     "tokens.explain.pre_tokenize": "공백에서 나누고, 구두점은 하나하나 따로 떼어 단어로 만듭니다.",
@@ -331,6 +375,26 @@ KO: dict[str, str] = {
     "config.error.heads": "너비 {width}은(는) 헤드 {heads}개로 똑같이 나누어지지 않습니다. {heads}의 배수(예: {lower}, {upper})를 고르거나 헤드 수를 바꾸세요.",
     "config.error.whole_number": "{name}은(는) 1 이상의 정수여야 합니다. 받은 값: {value}.",
     "config.error.model_type": "model_type {model_type}은(는) {choices} 중 하나가 아닙니다.",
+    # --- explain: 어떤 단어가 예측을 만들었나 (10장) ------------------------------------------------
+    "explain.label.text": "문장",
+    "explain.label.target": "목표",
+    "explain.option.predicted": "예측한 레이블",
+    "explain.button.ig": "적분 기울기 (점 {n}개)",
+    "explain.method.gradient_x_input": "기울기 × 입력",
+    "explain.method.integrated_gradients": "적분 기울기",
+    "explain.method.occlusion": "가림",
+    "explain.method.attention_rollout": "어텐션 롤아웃",
+    "explain.method.cls_attention": "마지막 층 [CLS] 어텐션",
+    "explain.note.cost": "순전파 {passes}번",
+    "explain.note.cost_backward": "순전파 {passes}번, 역전파 {backward}번",
+    "explain.note.delta": "완전성 오차 {delta:+.4f} (로짓 차이의 {share:.2%})",
+    "explain.note.no_target": "목표를 보지 않음",
+    "explain.title.words": "어떤 단어가 {label}을(를) 만들었나?  빨강: {label} 쪽, 파랑: 반대쪽 (줄마다 가장 큰 점수에 맞춤)",
+    "explain.note.agreement": "단어 점수 순위의 일치도 (스피어만 rho: 1 같은 순서, 0 무관, -1 거꾸로):",
+    "explain.note.ig_pending": "적분 기울기: 버튼을 누르세요 (순전파 {n}번이 듭니다).",
+    "explain.note.truncated": "텍스트가 모델이 읽는 길이({limit}토큰)보다 깁니다. 앞부분만 설명합니다.",
+    "explain.note.korean_model": "한국어 문장: 한국어 모델로 설명합니다.",
+    "explain.note.words_shown": "단어 {total}개 중 {shown}개",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"ko": KO, "en": EN}
@@ -347,6 +411,27 @@ def check_lang(lang) -> str:
             f"lang={lang!r} is not a language of this kit. Choose one of {list(LANGUAGES)}, e.g. lang='ko'."
         )
     return lang
+
+
+# The language of what lesson_lib says when no view is told otherwise: error messages (as they are
+# translated), the CLI, the Trainer's loss plot. A chapter's LANG cell calls set_language(LANG).
+_language = "en"
+
+
+def set_language(lang: str) -> str:
+    """Choose the learner's language for the whole kit: ``"ko"`` or ``"en"`` (the default).
+
+    >>> set_language("ko")
+    'ko'
+    """
+    global _language
+    _language = check_lang(lang)
+    return _language
+
+
+def get_language() -> str:
+    """The language chosen with :func:`set_language` (``"en"`` until then)."""
+    return _language
 
 
 def placeholders(template: str) -> set[str]:

@@ -7,6 +7,7 @@
     attention.py         AttentionView   attention weights per layer and head             chapter 05
     config_playground.py ConfigView      parameter counts and shapes from a config        chapter 07
     classify.py          ClassifyView    type a sentence, see the prediction              chapters 00, 06, 08
+    explain.py           ExplainView     which words made the prediction, five methods    chapter 10
 
 Shared parts: _base.py (the widget frame: controls, message, picture), _style.py (sizes, colours,
 labels), _traces.py (a trace, or the model run on edited sentences: layers and attention),
@@ -25,6 +26,7 @@ from ..fonts import use_korean_font
 from .attention import (AttentionView, attention_matrix, attention_stack, draw_attention, draw_attention_heads,
                         render_attention)
 from .classify import ClassifyView, classify, render_prediction
+from .explain import ExplainView, draw_explanations, rank_agreement, render_explanations
 from .config_playground import (ConfigView, count_parameters, draw_parameter_counts, main_shapes, make_config,
                                 render_config)
 from ._traces import traced_batch
@@ -38,7 +40,8 @@ use_korean_font()
 
 __all__ = [
     # widgets
-    "AttentionView", "ClassifyView", "ConfigView", "LayerView", "PaddingView", "SoftmaxView", "TokenView",
+    "AttentionView", "ClassifyView", "ConfigView", "ExplainView", "LayerView", "PaddingView", "SoftmaxView", "TokenView",
+    "rank_agreement", "draw_explanations", "render_explanations",  # views/explain.py
     # what they compute (pure)
     "attention_matrix", "attention_stack", "classify", "cosine_to_final", "count_parameters", "hidden_state_norms",
     "main_shapes", "make_config", "pad_batch", "probabilities", "step_matrix", "token_stages", "traced_batch",
