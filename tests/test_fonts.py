@@ -11,6 +11,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from helpers import import_tool
 from lesson_lib import fonts
 
 HANGUL_SYLLABLES = range(0xAC00, 0xD7A4)
@@ -106,3 +107,21 @@ def test_displayable_replaces_what_no_font_has():
 
 def test_korean_font_name():
     assert fonts.korean_font_name() == fonts.FONT_FAMILY
+
+
+def test_the_package_ships_the_font_not_the_tool_that_made_it():
+    shipped = {p.name for p in fonts.FONT_FILE.parent.iterdir()}
+    assert shipped == {"LessonSansKR-Regular.otf", "OFL.txt", "README.md"}
+
+
+def test_the_build_tool_names_and_covers_what_ships():
+    """tools/build_font.py rebuilds this font: the same family and PostScript name, every syllable and jamo kept."""
+    from fontTools.ttLib import TTFont
+
+    build_font = import_tool("build_font")
+    assert build_font.FAMILY == fonts.FONT_FAMILY
+    with TTFont(str(fonts.FONT_FILE), lazy=True) as font:
+        names = font["name"]
+        assert names.getDebugName(1) == build_font.FAMILY and names.getDebugName(6) == build_font.POSTSCRIPT
+    kept = {c for lo, hi in build_font.RANGES for c in range(lo, hi + 1)}
+    assert set(HANGUL_SYLLABLES) | set(JAMO) <= kept  # what test_font_has_every_hangul_syllable_and_every_jamo finds

@@ -15,18 +15,14 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-import torch
 
 import lesson_lib as L
-from conftest import TINY_BERT
+from helpers import ROOT, check_ours, tiny_model
 from lesson_lib import hub
 from lesson_lib.errors import ModelNotFoundError
-from test_errors import check_ours
 
-ROOT = Path(__file__).resolve().parents[1]
 HUB_NAME = "lesson-lib-tests/no-such-model"  # hub-shaped, never cached, never a folder
 LIMIT_S = 10.0
 
@@ -73,8 +69,7 @@ print(json.dumps(attempts))
 @pytest.fixture(scope="module")
 def local_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("net") / "tiny"
-    torch.manual_seed(0)
-    L.BertForSequenceClassification(L.BertConfig(**TINY_BERT)).save_pretrained(folder)
+    tiny_model("bert").save_pretrained(folder)
     L.AutoTokenizer.from_pretrained(hub.BASE_MODEL).save_pretrained(folder)
     return folder
 

