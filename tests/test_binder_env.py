@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from test_environment import BINDER, CPU_INDEX, ROOT
+from helpers import BINDER, CPU_INDEX, ROOT
 
 pytestmark = pytest.mark.binder
 

@@ -29,7 +29,6 @@ from helpers import LONE_SURROGATE, TINY_DISTILBERT, check_ours, raises_ours, ti
 from lesson_lib import hub
 from lesson_lib.checkpoint import read_weights
 from lesson_lib.errors import CheckpointError, InputTypeError, InputValueError, IntegrityError, ModelNotFoundError
-from test_tokenize import ERRORS as TOKENIZER_ERRORS
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -46,14 +45,6 @@ def models512():
 
 
 # --- the tokenizer ----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("call, exc, phrase", TOKENIZER_ERRORS,
-                         ids=[f"{i}-{e[2][:20]}" for i, e in enumerate(TOKENIZER_ERRORS)])
-def test_tokenizer_errors_of_test_tokenize_are_ours(tok, call, exc, phrase):
-    """tests/test_tokenize.py pins class and message; here: raised by lesson_lib, no inner traceback."""
-    with raises_ours(exc, phrase):
-        call(tok)
-
 
 TOKENIZER_MISTAKES = {
     "max_length-0-no-truncation": (lambda t: t("a", max_length=0), InputValueError, "positive whole number"),

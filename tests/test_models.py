@@ -171,17 +171,6 @@ all_attentions = pt_outputs.attentions
     assert namespace["pt_predictions"].shape == (2, 2)
 
 
-def test_cli_prints_every_stage(capsys):
-    from lesson_lib.__main__ import main
-
-    assert main(["We hope you don't hate it.", "--lang", "ko"]) == 0
-    out = capsys.readouterr().out
-    assert "[101, 2057, 3246, 2017, 2123, 1005, 1056, 5223, 2009, 1012, 102]" in out
-    assert "토큰" in out and "소프트맥스" in out
-    assert main(["text", "--model", "./no/such/folder"]) == 2
-    assert "There is no folder" in capsys.readouterr().err
-
-
 def test_fused_kernels_compute_what_the_written_out_formulas_say(tiny_bert, seed_batch):
     from lesson_lib import functional as F
 
