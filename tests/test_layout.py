@@ -110,3 +110,36 @@ def test_nothing_in_torch_nn_init_is_replaced_while_loading(monkeypatch):
     monkeypatch.setattr(lesson_lib.checkpoint, "load_state", watching)
     lesson_lib.AutoModelForSequenceClassification.from_pretrained(lesson_lib.DEFAULT_MODEL)
     assert seen and seen[0] == before
+
+
+def test_lesson_lib_runs_with_transformers_absent(tmp_path):
+    """transformers is the chapters' bridge and the tests' oracle, never the library's dependency:
+    with it made unimportable, the pipeline, a trace, the Trainer and a view still work."""
+    import subprocess
+    import sys
+
+    code = r'''
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("transformers", "captum"):
+            raise ImportError(f"{name} is blocked in this test")
+sys.meta_path.insert(0, Block())
+import torch, lesson_lib
+from lesson_lib import pipeline, Trainer, TrainingArguments, AutoTokenizer, BASE_MODEL
+p = pipeline("sentiment-analysis")
+assert p("We are very happy to show you the library.")[0]["label"] == "POSITIVE"
+p.model.trace(**p.tokenizer("fine", return_tensors="pt"))
+tok = AutoTokenizer.from_pretrained(BASE_MODEL)
+data = [{**tok(t), "label": y} for t, y in [("good", 1), ("bad", 0)]]
+args = TrainingArguments(sys.argv[1], max_steps=1, save_strategy="no", disable_tqdm=True)
+Trainer(p.model, args, train_dataset=data, processing_class=tok).train()
+from lesson_lib.views import ClassifyView
+ClassifyView(p.model, p.tokenizer, text="fine")
+import lesson_lib.explain
+assert "transformers" not in sys.modules and "captum" not in sys.modules
+print("ok")
+'''
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                         timeout=300, env={**__import__("os").environ, "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"})
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]
