@@ -235,6 +235,7 @@ class Trainer:
                 loss = model(**batch).loss  # 1. forward, with the right answers
                 loss.backward()  # 2. gradients of the loss for every trainable parameter
                 grad_norm = self._clip_gradients()  # 2b. no step longer than max_grad_norm
+                lr = schedule.get_last_lr()[0]  # the rate this step uses (what the log shows, as in Transformers)
                 optimizer.step()  # 3. a small step downhill
                 schedule.step()  # 3b. the learning rate for the next step
                 optimizer.zero_grad()  # 4. forget this batch's gradients
@@ -247,7 +248,7 @@ class Trainer:
                 step, end_of_epoch = self.state.global_step, self.state.global_step % steps_per_epoch == 0
                 if self._due(args.logging_strategy, every["logging_steps"], step, end_of_epoch):
                     self._log({"loss": sum(losses_since_log) / len(losses_since_log), "grad_norm": grad_norm,
-                               "learning_rate": schedule.get_last_lr()[0]})
+                               "learning_rate": lr})
                     losses_since_log = []
                     if plot is not None:
                         plot(self.state.log_history)

@@ -143,6 +143,29 @@ def test_each_chapter_ends_with_an_exercise_and_a_check(name, lang):
     assert bool(HANGUL.search(said)) == (lang == "ko")
 
 
+# Chapters 00-09 end with a bridge to the real 🤗 Transformers; a later chapter joins by its number.
+BRIDGED = [name for name in NAMES if name[:2] <= "09"]
+BRIDGE_TITLE = {"ko": "## 🤗 Transformers에서는", "en": "## In 🤗 Transformers"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", BRIDGED)
+def test_each_chapter_carries_over_to_transformers_right_before_its_exercise(name, lang):
+    """One prose cell titled for the bridge, one code cell running transformers that checks and asserts, the exercise."""
+    cells = read(lang, name).cells
+    titled = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith(BRIDGE_TITLE[lang])]
+    assert len(titled) == 1, f"{name}: needs exactly one prose cell starting with {BRIDGE_TITLE[lang]!r}"
+    code, *rest = cells[titled[0] + 1:]
+    assert code.cell_type == "code" and code.source.startswith("import transformers"), \
+        f"{name}: the bridge's code cell must follow its prose and start with `import transformers`"
+    assert "set_verbosity_error()" in code.source, f"{name}: quiet transformers' logging, or stored outputs vary"
+    assert re.search(r"^\s*assert ", code.source, re.M), f"{name}: the bridge must assert its own claim"
+    last_line = _output_text(code).strip().splitlines()[-1:] or [""]
+    assert "True" in last_line[0] and "False" not in last_line[0], f"{name}: the bridge must end with a printed check"
+    # The build needs the exercise last, so the bridge sits right before it: its prose, then its two cells.
+    assert [c.cell_type for c in rest] == ["markdown", "code", "code"], f"{name}: the bridge is not right before the exercise"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_index_links_every_chapter_in_order(lang):
     index = read(lang, "index")

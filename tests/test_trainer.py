@@ -75,9 +75,9 @@ def test_linear_schedule_with_warmup_and_the_log(tok, data, tmp_path):
     trainer = Trainer(tiny_model("bert"), args, train_dataset=data, processing_class=tok)
     trainer.train()
     logs = [e for e in trainer.state.log_history if "loss" in e]
-    # Warm-up over 2 steps (a share of 0.2 of 10), then down to 0 at step 10; the rate logged after step s
-    # is the one step s+1 will use.
-    want = [1e-3 * (s / 2 if s < 2 else (10 - s) / 8) for s in range(1, 11)]
+    # Warm-up over 2 steps (a share of 0.2 of 10), then down to 0 at step 10; each log line shows the
+    # rate its step used (step 1 uses the factor at 0: 0, as Transformers' warm-up starts from 0).
+    want = [1e-3 * (s / 2 if s < 2 else (10 - s) / 8) for s in range(0, 10)]
     assert [e["learning_rate"] for e in logs] == pytest.approx(want)
     assert [e["step"] for e in logs] == list(range(1, 11))
     assert logs[2]["epoch"] == pytest.approx(1.0)  # 11 examples in batches of 4: 3 steps per epoch

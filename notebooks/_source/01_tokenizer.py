@@ -216,6 +216,38 @@ view = TokenView(tok, "Café 한국어, hello🤗 tokenizers!", lang=LANG)
 view
 
 # %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# 이 장의 토크나이저는 🤗 Transformers의 것과 같은 파일을 읽고 씁니다. `save_pretrained`로 폴더에 저장하면 🤗 Transformers의 `AutoTokenizer`가 그 폴더를 그대로 불러오고, 같은 문장에서 같은 토큰과 토큰 ID를 냅니다.
+# `tok(text)`, `tokenize`, `convert_tokens_to_ids`, `decode` 같은 이름도 그대로 쓰면 됩니다. 단계마다 결과를 남기는 `tok.trace(...)`와 `TokenView` 위젯은 이 키트에만 있습니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# This chapter's tokenizer reads and writes the same files as 🤗 Transformers' tokenizers. Saved to a folder with `save_pretrained`, it loads in 🤗 Transformers' `AutoTokenizer` as it is, and gives the same tokens and ids for the same sentences.
+# The names carry over too: `tok(text)`, `tokenize`, `convert_tokens_to_ids`, `decode`. `tok.trace(...)`, which keeps every step's result, and the `TokenView` widget are this kit's only.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+import tempfile
+from pathlib import Path
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+folder = Path(tempfile.mkdtemp()) / "tokenizer"
+tok.save_pretrained(folder)
+hf_tok = transformers.AutoTokenizer.from_pretrained(folder)
+print(type(hf_tok).__name__, "from", sorted(path.name for path in folder.iterdir()))
+
+sentences = [text, "Café Crème, naïve!", "한국어 토크나이저", "We hope you don't hate it.", "hello🤗 tokenizers"]
+print(hf_tok(text)["input_ids"])
+same = all(hf_tok(s)["input_ids"] == tok(s)["input_ids"] and hf_tok.tokenize(s) == tok.tokenize(s)
+           and hf_tok.decode(tok(s)["input_ids"]) == tok.decode(tok(s)["input_ids"]) for s in sentences)
+print("same tokens, ids and decoding for", len(sentences), "sentences:", same)
+assert same and hf_tok(text)["input_ids"] == SEED_IDS
+
+# %% [md ko]
 # ## 연습 문제
 #
 # `"Hugging Face's tokenizers"`는 어떤 토큰이 될까요? 위에서 본 규칙(소문자, 구두점 떼기, `##` 조각)으로 예측해서 `[CLS]`, `[SEP]` 없이 문자열 리스트로 `answer`에 쓰고, 다음 셀로 확인하세요.

@@ -158,6 +158,42 @@ view = PaddingView(tok, texts + ["Short one."], padding=True, lang=LANG)
 view
 
 # %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# 패딩과 잘라내기의 인자는 🤗 Transformers와 같습니다. `padding=True`, `padding="max_length"`, `truncation=True`, `max_length`, `return_tensors="pt"`를 그대로 넘기면 같은 배치가 나옵니다. 키트의 토크나이저를 폴더에 저장하고 🤗 Transformers로 불러와, 이 장에서 만든 세 가지 배치를 텐서 하나하나까지 비교해 봅시다.
+# 길이가 다른 문장을 패딩 없이 텐서로 만들려고 하면 🤗 Transformers도 거절합니다. 다만 키트의 `InputValueError`가 아니라 그냥 `ValueError`를 내고(키트의 오류도 `ValueError`의 한 종류입니다), 메시지도 다릅니다. `PaddingView`와 `render_batch`는 이 키트에만 있습니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# Padding and truncation take the same arguments in 🤗 Transformers: `padding=True`, `padding="max_length"`, `truncation=True`, `max_length` and `return_tensors="pt"` give the same batch. Save the kit's tokenizer to a folder, load it with 🤗 Transformers, and compare the three batches of this chapter tensor by tensor.
+# 🤗 Transformers also refuses to make a tensor of sentences of different lengths without padding, but with a plain `ValueError` (the kit's `InputValueError` is a kind of `ValueError` too) and a message of its own. `PaddingView` and `render_batch` are this kit's only.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+import tempfile
+from pathlib import Path
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+folder = Path(tempfile.mkdtemp()) / "tokenizer"
+tok.save_pretrained(folder)
+hf_tok = transformers.AutoTokenizer.from_pretrained(folder)
+try:
+    hf_tok(texts, return_tensors="pt")
+except ValueError as err:
+    print("without padding, transformers raises", type(err).__name__)
+
+for settings in [{"padding": True, "truncation": True, "max_length": 512},
+                 {"padding": True, "truncation": True, "max_length": 8},
+                 {"padding": "max_length", "max_length": 16}]:  # this chapter's three batches
+    ours, theirs = tok(texts, return_tensors="pt", **settings), hf_tok(texts, return_tensors="pt", **settings)
+    same = list(ours) == list(theirs) and all(torch.equal(ours[key], theirs[key]) for key in ours)
+    print(settings, "->", tuple(theirs["input_ids"].shape), "same:", same)
+    assert same
+
+# %% [md ko]
 # ## 연습 문제
 #
 # `tok(["Hi!", "Nice to meet you."], padding=True)`의 `attention_mask`는 무엇일까요? 리스트의 리스트로 `answer`에 쓰고 확인하세요.

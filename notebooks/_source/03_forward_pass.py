@@ -212,6 +212,40 @@ print("BERT:      ", [s.name for s in trace.steps if s.layer is None])
 print("DistilBERT:", [s.name for s in tiny_trace.steps if s.layer is None])
 
 # %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# 이 장에서 연 모델은 🤗 Transformers의 `BertForSequenceClassification`과 파라미터 이름, 층 구조, 계산 순서가 같습니다. 그래서 키트가 저장한 폴더를 🤗 Transformers가 그대로 불러오고, 같은 배치에서 같은 로짓과 같은 은닉 상태 7개(임베딩 + 블록 6개)를 냅니다.
+# `model.bert.encoder.layer[0].attention.self` 같은 경로도 똑같습니다. 단계별 결과를 데이터로 돌려주는 `model.trace(...)`와 `LayerView`는 이 키트에만 있습니다. 🤗 Transformers에서는 `output_hidden_states=True`가 가장 가까운 방법입니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# The model this chapter opened has the same parameter names, layers and order of computation as 🤗 Transformers' `BertForSequenceClassification`. So a folder the kit saved loads in 🤗 Transformers as it is, and gives the same logits and the same 7 hidden states (embeddings + 6 blocks) for the same batch.
+# Paths like `model.bert.encoder.layer[0].attention.self` are the same too. `model.trace(...)`, which hands back every step as data, and `LayerView` are this kit's only; in 🤗 Transformers, `output_hidden_states=True` comes closest.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+import tempfile
+from pathlib import Path
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+folder = Path(tempfile.mkdtemp()) / "model"
+model.save_pretrained(folder)
+tok.save_pretrained(folder)
+hf_model = transformers.AutoModelForSequenceClassification.from_pretrained(folder).eval()
+print(type(hf_model).__name__, type(hf_model.bert.encoder.layer[0].attention.self).__name__)
+
+with torch.no_grad():
+    hf_out = hf_model(**batch, output_hidden_states=True)
+print(hf_out.logits)
+same_logits = torch.allclose(hf_out.logits, expected, atol=1e-5)
+same_hidden = all(torch.allclose(a, b, atol=1e-5) for a, b in zip(hf_out.hidden_states, hidden))
+print("allclose: logits", same_logits, "| hidden states", same_hidden, f"({len(hf_out.hidden_states)} tensors)")
+assert same_logits and same_hidden and len(hf_out.hidden_states) == len(hidden)
+
+# %% [md ko]
 # ## 연습 문제
 #
 # 세 문장 `["I liked it.", "Not my cup of tea.", "Wonderful acting, weak plot."]`을 `padding=True`로 배치로 만들었을 때, 블록 안 피드포워드 신경망의 넓은 중간(`wide`)의 모양은 무엇일까요? 튜플로 `answer`에 쓰세요.

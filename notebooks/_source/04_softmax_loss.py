@@ -183,6 +183,41 @@ print(list(no_labels.keys()))
 assert no_labels[0] is no_labels.logits
 
 # %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# 🤗 Transformers의 모델도 라벨을 함께 넘기면 같은 교차 엔트로피 손실을 계산하고, 결과는 `loss`와 `logits`를 담은 `SequenceClassifierOutput`입니다. 이름과 순서(`outputs[0]`은 손실)가 이 장과 같습니다.
+# 키트가 저장한 폴더를 🤗 Transformers로 불러와, 소프트맥스로 구한 확률과 손실을 이 장의 값과 비교해 봅시다. 🤗 Transformers에는 `lesson_lib.functional`이 없으니 `torch.softmax`를 씁니다. 온도(`temperature`)를 받는 소프트맥스와 `SoftmaxView`는 이 키트에만 있습니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# 🤗 Transformers' models also compute the same cross-entropy loss when you pass the labels, and answer with a `SequenceClassifierOutput` holding `loss` and `logits`: the same names and order (`outputs[0]` is the loss) as in this chapter.
+# Load the folder the kit saved with 🤗 Transformers and compare the softmax probabilities and the loss with this chapter's. 🤗 Transformers has no `lesson_lib.functional`, so `torch.softmax` does the softmax. The softmax with a `temperature` and `SoftmaxView` are this kit's only.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+import tempfile
+from pathlib import Path
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+folder = Path(tempfile.mkdtemp()) / "model"
+model.save_pretrained(folder)
+tok.save_pretrained(folder)
+hf_model = transformers.AutoModelForSequenceClassification.from_pretrained(folder).eval()
+
+with torch.no_grad():
+    hf_out = hf_model(**batch, labels=labels)
+hf_probs = torch.softmax(hf_out.logits, dim=-1)
+print(type(hf_out).__name__, list(hf_out.keys()))
+print("probabilities:", hf_probs)
+print("loss:", round(float(hf_out.loss), 4), " kit:", round(float(outputs.loss), 4))
+same = torch.allclose(hf_probs, probs, atol=1e-5) and torch.allclose(hf_out.loss, outputs.loss, atol=1e-5)
+print("allclose (atol 1e-5):", same)
+assert same and list(hf_out.keys()) == list(outputs.keys())
+
+# %% [md ko]
 # ## 연습 문제
 #
 # 라벨을 반대로 `[0, 1]`로 주면 손실은 얼마일까요? 위의 `probs`로 손으로 계산해서 소수점 넷째 자리까지 `answer`에 쓰고 확인하세요.

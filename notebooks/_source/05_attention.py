@@ -219,6 +219,42 @@ print("a token's weight if spread evenly over 14 tokens:", round(1 / 14, 2))
 # Be careful, though: these are **patterns** seen on one sentence, not proof of what a head is "for". A large attention weight does not guarantee that the token matters for the answer either. Claims like that need more experiments, such as switching heads off.
 
 # %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# `output_attentions=True`는 🤗 Transformers에서도 같은 이름이고, 결과도 층마다 `(B, H, T, T)` 텐서 하나씩입니다. 그런데 🤗 Transformers의 기본 어텐션 구현인 SDPA(`scaled_dot_product_attention`, 여러 단계를 한 번에 계산하는 PyTorch 함수)는 가중치를 밖으로 내주지 않아서, 어텐션 가중치가 빈 채로 돌아옵니다.
+# 가중치를 보려면 모델을 불러올 때 `attn_implementation="eager"`로 이 장처럼 한 단계씩 계산하게 해야 합니다. 이 키트의 모델은 늘 그렇게 계산하므로 그런 인자가 필요 없습니다. `draw_attention`과 `AttentionView`는 이 키트에만 있습니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# `output_attentions=True` has the same name in 🤗 Transformers, and gives the same one `(B, H, T, T)` tensor per layer. But 🤗 Transformers' default attention, SDPA (`scaled_dot_product_attention`, a PyTorch function that does all the steps at once), does not hand the weights out, so the attentions come back empty.
+# To see them, load the model with `attn_implementation="eager"`, which computes step by step as this chapter does. This kit's model always computes that way and needs no such argument. `draw_attention` and `AttentionView` are this kit's only.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+import tempfile
+from pathlib import Path
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+folder = Path(tempfile.mkdtemp()) / "model"
+model.save_pretrained(folder)
+tok.save_pretrained(folder)
+
+for implementation in ["sdpa", "eager"]:  # the default first
+    hf_model = transformers.AutoModelForSequenceClassification.from_pretrained(
+        folder, attn_implementation=implementation).eval()
+    with torch.no_grad():
+        hf_attentions = hf_model(**batch, output_attentions=True).attentions
+    print(f"{implementation:6} {len(hf_attentions)} attention tensors")
+    del hf_model  # one model at a time
+
+same = all(torch.allclose(a, b, atol=1e-5) for a, b in zip(hf_attentions, out.attentions))
+print("eager == lesson_lib, all", len(out.attentions), "layers (atol 1e-5):", same)
+assert same and len(hf_attentions) == len(out.attentions)
+
+# %% [md ko]
 # ## 연습 문제
 #
 # 위의 위젯에서 층 1을 고르고 헤드를 하나씩 넘겨 보세요. 대각선 바로 **위**(각 토큰이 **다음** 토큰을 보는 곳)가 진한 헤드를 찾아 `(층, 헤드)`를 `answer`에 쓰고 확인하세요.

@@ -231,6 +231,49 @@ shutil.rmtree(save_dir.parent)
 print("deleted:", not save_dir.exists())
 
 # %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# `config.json`과 `model.safetensors`, 토크나이저 파일들은 🤗 Transformers가 쓰는 형식 그대로입니다. 그래서 키트가 저장한 폴더는 🤗 Transformers에서 열리고, 🤗 Transformers가 저장한 폴더는 키트에서 열립니다. 두 방향 모두 같은 로짓이 나오는지 확인해 봅시다.
+# 🤗 Transformers가 저장한 폴더에는 `vocab.txt`가 없습니다. 토크나이저 전체가 `tokenizer.json` 하나에 들어 있기 때문입니다. 불러온 결과를 보고하는 `load_report`는 이 키트에만 있고(🤗 Transformers에서는 `from_pretrained(..., output_loading_info=True)`), NumPy로 다시 계산하는 `numpy_forward`도 그렇습니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# `config.json`, `model.safetensors` and the tokenizer files are in 🤗 Transformers' own format. So a folder the kit saved opens in 🤗 Transformers, and a folder 🤗 Transformers saved opens in the kit. Check that both ways give the same logits.
+# The folder 🤗 Transformers saves has no `vocab.txt`: the whole tokenizer is in `tokenizer.json`. `load_report`, which says what was loaded, is this kit's only (🤗 Transformers has `from_pretrained(..., output_loading_info=True)`), and so is `numpy_forward`.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+folder = Path(tempfile.mkdtemp())
+model.save_pretrained(folder / "from_kit")
+tok.save_pretrained(folder / "from_kit")
+
+# kit -> transformers
+hf_model = transformers.AutoModelForSequenceClassification.from_pretrained(folder / "from_kit").eval()
+hf_tok = transformers.AutoTokenizer.from_pretrained(folder / "from_kit")
+with torch.no_grad():
+    hf_logits = hf_model(**hf_tok(texts, padding=True, return_tensors="pt")).logits
+
+# transformers -> kit
+hf_model.save_pretrained(folder / "from_transformers")
+hf_tok.save_pretrained(folder / "from_transformers")
+print("transformers saved:", sorted(path.name for path in (folder / "from_transformers").iterdir()))
+del hf_model  # one extra model at a time
+back = AutoModelForSequenceClassification.from_pretrained(folder / "from_transformers")
+back_tok = AutoTokenizer.from_pretrained(folder / "from_transformers")
+with torch.no_grad():
+    back_logits = back(**back_tok(texts, padding=True, return_tensors="pt")).logits
+
+print(hf_logits)
+print("kit folder in transformers:", torch.allclose(hf_logits, logits, atol=1e-5),
+      "| transformers folder in the kit:", torch.allclose(back_logits, logits, atol=1e-5))
+assert torch.allclose(hf_logits, logits, atol=1e-5) and torch.allclose(back_logits, logits, atol=1e-5)
+shutil.rmtree(folder)
+
+# %% [md ko]
 # ## 연습 문제
 #
 # `model.safetensors`는 `file_size` 바이트이고, 숫자는 모두 float32(4바이트)입니다. 머리말은 아주 작습니다.

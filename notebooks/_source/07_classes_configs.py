@@ -131,8 +131,8 @@ ConfigView("distilbert", n_layers=6, n_heads=8, width=512, ffn_width=2048, num_l
 # ## 몸통은 그대로, 헤드만 바꾸기
 #
 # 모양을 바꾸면 사전학습 가중치를 쓸 수 없습니다. 하지만 **라벨 수만** 바꾼다면 몸통은 그대로 쓰고 맨 위의 분류기만 새로 만들면 됩니다.
-# 퀵투어는 이것을 `distilbert-base-uncased`(감성 헤드가 없는 사전학습 DistilBERT)로 합니다. 오프라인인 우리는 기본 모델의 몸통(all-MiniLM-L6-v2)을 씁니다. 구조는 BERT이지만 하는 일은 같습니다.
-# `from_pretrained`에 `num_labels=10`을 주면 설정의 라벨 수가 바뀌고, 체크포인트에서 가져올 수 없는 텐서를 알려 줍니다.
+# 퀵투어는 이것을 `distilbert-base-uncased`로 합니다. 감성 헤드가 **없는** 사전학습 DistilBERT입니다. 오프라인인 우리는 같은 역할을 하는 `BASE_MODEL`(all-MiniLM-L6-v2, 헤드 없는 BERT 몸통)을 씁니다.
+# 헤드가 없는 체크포인트에 `num_labels=10`을 주면 몸통은 체크포인트에서 가져오고, 분류기는 새로 만들어 무작위로 시작합니다. 무엇이 새로 만들어졌는지 알려 줍니다.
 
 # %% [md en]
 # The word embedding table alone (30522 × 512) is almost half of the total: a large vocabulary makes a large model.
@@ -140,11 +140,14 @@ ConfigView("distilbert", n_layers=6, n_heads=8, width=512, ffn_width=2048, num_l
 # ## Keep the body, change the head
 #
 # Change the shape and the pre-trained weights no longer fit. But if **only the number of labels** changes, the body can stay and only the classifier on top is new.
-# The quick tour does this with `distilbert-base-uncased` (a pre-trained DistilBERT without a sentiment head). Offline, we use the default model's body (all-MiniLM-L6-v2): a BERT, but the idea is the same.
-# Passing `num_labels=10` to `from_pretrained` changes the number of labels in the config, and you are told which tensors could not come from the checkpoint.
+# The quick tour does this with `distilbert-base-uncased`, a pre-trained DistilBERT **without** a sentiment head. Offline, `BASE_MODEL` plays that part (all-MiniLM-L6-v2, a BERT body without a head).
+# Give a headless checkpoint `num_labels=10`: the body comes from the checkpoint, the classifier is new and starts random, and you are told what is new.
 
 # %%
-model10 = AutoModelForSequenceClassification.from_pretrained(DEFAULT_MODEL, num_labels=10)
+from lesson_lib import BASE_MODEL, AutoModel
+
+del direct, ours, scratch  # done with them (ours holds direct's weights): memory for this section's models
+model10 = AutoModelForSequenceClassification.from_pretrained(BASE_MODEL, num_labels=10)
 
 # %% [md ko]
 # 위의 경고(`NewWeightsWarning`)가 그 알림입니다. 같은 내용이 `model.load_report`에 데이터로도 남아 있습니다.
@@ -156,7 +159,6 @@ model10 = AutoModelForSequenceClassification.from_pretrained(DEFAULT_MODEL, num_
 report = model10.load_report
 print("loaded from the checkpoint:", len(report.loaded), "tensors")
 print("newly initialised:         ", report.newly_initialised)
-print("head re-shaped:            ", [(name, old, new) for name, old, new in report.reshaped_head])
 print("labels:", model10.config.id2label)
 print("classifier:", tuple(model10.classifier.weight.shape))
 
@@ -164,15 +166,88 @@ with torch.no_grad():
     logits10 = model10(**batch).logits
 print("logits:", tuple(logits10.shape))
 assert logits10.shape == (2, 10)
-assert torch.equal(model10.bert.encoder.layer[5].output.dense.weight, model.bert.encoder.layer[5].output.dense.weight)
+body = AutoModel.from_pretrained(BASE_MODEL)  # the same checkpoint, as a body only
+assert torch.equal(model10.bert.encoder.layer[5].output.dense.weight, body.encoder.layer[5].output.dense.weight)
 
 # %% [md ko]
-# 몸통의 텐서 103개는 기본 모델과 똑같이 불러왔고(마지막 줄의 `assert`), 분류기만 새 모양 (10, 384)으로 무작위로 시작합니다. 라벨 이름도 `LABEL_0`…`LABEL_9`라는 임시 이름입니다(`id2label={...}`로 직접 줄 수 있습니다).
+# 몸통의 텐서는 체크포인트에 있는 그대로 불러왔고(마지막 줄의 `assert`), 분류기만 (10, 384) 모양으로 무작위로 시작합니다. 라벨 이름도 `LABEL_0`…`LABEL_9`라는 임시 이름입니다(`id2label={...}`로 직접 줄 수 있습니다).
 # 이 모델은 이제 열 가지 중 하나를 고를 수 있지만, 아직 무엇이 무엇인지 모릅니다. 학습은 다음 장에서 합니다.
+#
+# ### 헤드가 이미 있는 체크포인트라면?
+#
+# `DEFAULT_MODEL`에는 라벨 2개짜리 감성 헤드가 있습니다. 여기에 `num_labels=10`을 주면 체크포인트의 분류기 (2, 384)가 모델의 (10, 384)에 들어가지 않습니다. 🤗 Transformers 5처럼 키트도 이때 멈추고, 어느 텐서의 모양이 어떻게 다른지 알려 줍니다. 학습한 헤드를 모르고 버리는 일이 없도록 하려는 것입니다.
 
 # %% [md en]
-# The body's 103 tensors were loaded exactly as in the default model (the last `assert`), and only the classifier starts random, in its new shape (10, 384). The label names are placeholders too, `LABEL_0`…`LABEL_9` (pass `id2label={...}` to name them).
+# The body's tensors were loaded exactly as the checkpoint holds them (the last `assert`), and only the classifier starts random, in the shape (10, 384). The label names are placeholders too, `LABEL_0`…`LABEL_9` (pass `id2label={...}` to name them).
 # The model can now choose one of ten answers, but it does not know yet which is which. Training is the next chapter.
+#
+# ### And a checkpoint that already has a head?
+#
+# `DEFAULT_MODEL` carries a sentiment head for 2 labels. Ask it for `num_labels=10` and the checkpoint's classifier (2, 384) does not fit the model's (10, 384). Like 🤗 Transformers 5, the kit stops there and says which tensors differ and how: a trained head should never be thrown away by accident.
+
+# %%
+try:
+    AutoModelForSequenceClassification.from_pretrained(DEFAULT_MODEL, num_labels=10)
+except CheckpointError as err:
+    print(err)
+
+# %% [md ko]
+# 정말로 헤드를 새로 만들고 싶다면 그렇다고 말해 줍니다: `ignore_mismatched_sizes=True`. 그러면 모양이 다른 분류기만 새로 만들고, 그 사실을 `load_report.reshaped_head`에 남깁니다.
+
+# %% [md en]
+# If a new head is really what you want, say so: `ignore_mismatched_sizes=True`. Then only the classifier whose shape differs is made anew, and `load_report.reshaped_head` records it.
+
+# %%
+replaced = AutoModelForSequenceClassification.from_pretrained(DEFAULT_MODEL, num_labels=10,
+                                                              ignore_mismatched_sizes=True)
+print("head re-shaped:", [(name, old, new) for name, old, new in replaced.load_report.reshaped_head])
+
+# %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# 설정 클래스와 필드 이름(`DistilBertConfig`의 `dim`, `n_heads`, `hidden_dim`, `n_layers`)도, 모델 클래스 이름도 🤗 Transformers와 같습니다. 같은 설정으로 두 라이브러리에서 모델을 만들면 파라미터 이름과 모양이 같아서, 키트 모델의 가중치를 🤗 Transformers 모델에 `strict=True`로 그대로 넣을 수 있고 같은 로짓이 나옵니다. 여기서는 빨리 돌도록 작은 설정을 씁니다.
+# 새 헤드도 같은 방식으로 붙습니다. 헤드가 없는 몸통 `BASE_MODEL`을 `num_labels=10`으로 불러오면 두 라이브러리 모두 몸통은 체크포인트에서 가져오고 분류기만 새로 만듭니다(라벨 이름은 `LABEL_0` … `LABEL_9`). 새 가중치는 무작위라 서로 다르므로, 키트의 분류기를 옮겨 넣은 뒤 로짓을 비교합니다.
+# `REGISTRY`, `count_parameters`, `ConfigView`는 이 키트에만 있습니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# The config classes and their field names (`DistilBertConfig`'s `dim`, `n_heads`, `hidden_dim`, `n_layers`) and the model class names are 🤗 Transformers'. A model built from the same config in both libraries has the same parameter names and shapes, so the kit model's weights go into the 🤗 Transformers model with `strict=True`, and the logits agree. A small config keeps this quick.
+# A new head works the same way. Loading the headless body `BASE_MODEL` with `num_labels=10`, both libraries take the body from the checkpoint and make only the classifier new, for `LABEL_0` … `LABEL_9`. New weights are random, so they differ between the two; copy the kit's classifier over, then compare the logits.
+# `REGISTRY`, `count_parameters` and `ConfigView` are this kit's only.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+import gc
+import tempfile
+from pathlib import Path
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+del replaced  # free its memory: more models are coming
+gc.collect()
+
+# 1. the same config in both libraries -> the same parameters
+small = {"n_layers": 2, "n_heads": 4, "dim": 64, "hidden_dim": 256}
+ours = DistilBertForSequenceClassification(DistilBertConfig(**small)).eval()
+theirs = transformers.DistilBertForSequenceClassification(transformers.DistilBertConfig(**small)).eval()
+theirs.load_state_dict(ours.state_dict(), strict=True)  # same names, same shapes
+with torch.no_grad():
+    same_small = torch.allclose(ours(**distil_batch).logits, theirs(**distil_batch).logits, atol=1e-5)
+print(f"DistilBertConfig{small}: {ours.num_parameters():,} parameters in both:",
+      ours.num_parameters() == theirs.num_parameters(), "| same logits:", same_small)
+
+# 2. the headless body (BASE_MODEL, as `body` above) + num_labels=10 -> a new head in both
+folder = Path(tempfile.mkdtemp()) / "body"
+body.save_pretrained(folder)  # the body only: a folder without any classifier
+theirs10 = transformers.AutoModelForSequenceClassification.from_pretrained(folder, num_labels=10).eval()
+print("classifier:", tuple(theirs10.classifier.weight.shape), "labels:", list(theirs10.config.id2label.values())[:3], "...")
+theirs10.classifier.load_state_dict(model10.classifier.state_dict())  # the same new head in both
+with torch.no_grad():
+    same_head = torch.allclose(model10.eval()(**batch).logits, theirs10(**batch).logits, atol=1e-5)
+print("same labels:", theirs10.config.id2label == model10.config.id2label, "| same logits (atol 1e-5):", same_head)
+assert same_small and same_head and theirs10.config.id2label == model10.config.id2label
 
 # %% [md ko]
 # ## 연습 문제

@@ -133,9 +133,10 @@ print(f"trainable: {n_train:,} of {n_all:,} parameters ({100 * n_train / n_all:.
 # So we sort the sentences by token count and cut them into groups of 16: sentences of similar length share a batch. The **order** of the batches is shuffled in every epoch (one pass over the data).
 
 # %%
+BATCH_SIZE = 16
 lengths = [len(tok(r["text"])["input_ids"]) for r in train]
 order = sorted(range(len(train)), key=lambda i: lengths[i])
-batches = [order[k:k + 16] for k in range(0, len(order), 16)]
+batches = [order[k:k + BATCH_SIZE] for k in range(0, len(order), BATCH_SIZE)]
 print(len(batches), "batches of", [len(b) for b in batches])
 print("tokens per sentence, shortest and longest batch:", [lengths[i] for i in batches[0][:3]], "...",
       [lengths[i] for i in batches[-1][-3:]])
@@ -151,6 +152,9 @@ print("tokens per sentence, shortest and longest batch:", [lengths[i] for i in b
 # 4. `optimizer.zero_grad()`: 기울기를 0으로 비웁니다. PyTorch는 기울기를 계속 **더해** 두므로, 비우지 않으면 다음 배치에 이번 배치의 기울기가 섞입니다.
 #
 # 진행 막대(`tqdm`)와 손실 그래프가 학습하는 동안 갱신됩니다. 3에폭 × 8배치 = 24걸음이고 몇 초면 끝납니다.
+#
+# 이 루프는 뒤에서 `Trainer`와 한 걸음씩 맞춰 볼 것이라 `Trainer`와 똑같은 방식으로 씁니다. 가중치 감쇠(weight decay)는 `Trainer`의 기본값인 0으로 적어 두고(PyTorch의 `AdamW` 기본값은 0.01입니다), 배치 순서는 시드를 준 `torch.Generator`로 정하며, 루프 직전에 `torch.manual_seed(SEED)`로 드롭아웃의 난수를 고정합니다.
+# 학습을 시작하기 전의 모델은 `copy.deepcopy`로 복사해 둡니다. 같은 출발점에서 `Trainer`를 돌리기 위해서입니다.
 
 # %% [md en]
 # ## The training loop
@@ -163,15 +167,22 @@ print("tokens per sentence, shortest and longest batch:", [lengths[i] for i in b
 # 4. `optimizer.zero_grad()`: reset the gradients to 0. PyTorch **adds** gradients up, so without this the next batch would mix in this batch's gradients.
 #
 # A progress bar (`tqdm`) and the loss plot update while it trains. 3 epochs × 8 batches = 24 steps, done in a few seconds.
+#
+# Further down we match this loop with `Trainer` step by step, so it follows `Trainer`'s recipe exactly: weight decay written out as 0, `Trainer`'s default (PyTorch's `AdamW` would use 0.01); the batch order drawn from a `torch.Generator` seeded with the seed; and `torch.manual_seed(SEED)` right before the loop, which fixes dropout's random draws.
+# A `copy.deepcopy` of the model keeps the weights from before training, so that `Trainer` can start from the same point.
 
 # %%
+import copy
+
 import matplotlib.pyplot as plt
 from IPython.display import display
 from tqdm.auto import tqdm
 
-EPOCHS = 3
-optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=5e-4)
-shuffle = torch.Generator().manual_seed(0)  # the batch order: the same on every run
+SEED, EPOCHS, LR = 0, 3, 5e-4
+start = copy.deepcopy(model)  # the weights before training, for the Trainer further down
+# weight_decay=0.0: Trainer's default (PyTorch's AdamW alone would use 0.01)
+optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=LR, weight_decay=0.0)
+shuffle = torch.Generator().manual_seed(SEED)  # the batch order: the same on every run
 losses = []
 
 words = {"ko": ("걸음", "손실", "학습 손실 (배치마다)", "에폭 평균"),
@@ -198,6 +209,7 @@ def redraw():
     plot.update(fig)
 
 
+torch.manual_seed(SEED)  # dropout's random draws: the same on every run, and the same as Trainer's
 for epoch in range(EPOCHS):
     model.train()  # dropout on while training
     # bar_format without times: a stored notebook must print the same text on every run
@@ -264,32 +276,133 @@ ClassifyView(model, tok, text="What a wonderful, warm film.", lang=LANG)
 #
 # 한국어는 다릅니다. 처음 보는 한국어 문장에서는 거의 나아지지 않습니다. 이 영어 어휘는 한국어를 자모 조각과 `[UNK]`로 읽기 때문입니다(09장에서 자세히 봅니다). 문장 수가 적은 것도 이유입니다. 작은 데이터로 한 실험이니 숫자는 대략의 경향으로만 보세요.
 #
-# ## `Trainer`는 여기에 무엇을 더할까?
+# ## 같은 학습을 `Trainer`로
 #
-# `Trainer`의 중심에도 같은 네 줄이 있습니다. 그 둘레에 이런 것들이 붙어 있습니다.
-#
-# - 데이터 섞기와 배치 만들기(길이로 묶기 포함), GPU로 옮기기
-# - 학습률 스케줄(처음엔 천천히 올렸다가 점점 줄이기), 기울기 자르기(clipping)
-# - 일정 걸음마다 평가하고 기록하기, 체크포인트 저장(06장의 `save_pretrained`)
-# - 혼합 정밀도, 여러 GPU에 나눠 학습하기
-#
-# 루프를 한 번 직접 써 보면, `Trainer`의 설정 하나하나가 이 루프의 어디를 바꾸는지 알 수 있습니다.
+# `lesson_lib.Trainer`는 🤗 Transformers의 `Trainer`와 이름과 기본값이 같고, 속에는 위의 네 줄이 그대로 있습니다(`lesson_lib/trainer.py`의 `train`).
+# 학습 전에 복사해 둔 `start`에서 시작해, 같은 데이터와 같은 시드로 돌려 봅시다. 위의 루프와 똑같이 하도록 학습률 스케줄과 기울기 자르기는 끄고(`lr_scheduler_type="constant"`, `max_grad_norm=0`), 길이로 묶은 배치를 씁니다(`train_sampling_strategy="group_by_length"`).
+# 손실이 걸음마다 기록되면(`logging_steps=1`) 24개의 손실을 위의 것과 하나씩 비교할 수 있습니다.
 
 # %% [md en]
 # English test sentences are now right much more often than before, although the model never saw them. The pre-trained body already turns English sentences into vectors that hold their meaning well; the new classifier (with a little help from the last layer) only had to find the direction in them that separates positive from negative.
 #
 # Korean is different: unseen Korean sentences hardly improve. This English vocabulary reads Korean as jamo pieces and `[UNK]`s (chapter 09 looks at this closely). Having so few sentences does not help either. It is an experiment on a small set: read the numbers as a rough trend only.
 #
-# ## What does `Trainer` add?
+# ## The same training with `Trainer`
 #
-# At the heart of `Trainer` are the same four lines. Around them it adds:
+# `lesson_lib.Trainer` has the names and defaults of 🤗 Transformers' `Trainer`, and inside it are the four lines above (`train` in `lesson_lib/trainer.py`).
+# Start it from `start`, the copy made before training, on the same data with the same seed. To do exactly what the loop above does, the learning-rate schedule and gradient clipping are off (`lr_scheduler_type="constant"`, `max_grad_norm=0`) and the batches are grouped by length (`train_sampling_strategy="group_by_length"`).
+# With a log line at every step (`logging_steps=1`), its 24 losses can be compared with the loop's, one by one.
+
+# %%
+import tempfile
+
+from lesson_lib import Trainer, TrainingArguments
+
+train_set = [{**tok(r["text"]), "label": int(r["label"])} for r in train]  # tokenized examples, unpadded
+args = TrainingArguments(tempfile.mkdtemp(), num_train_epochs=EPOCHS, per_device_train_batch_size=BATCH_SIZE,
+                         learning_rate=LR, weight_decay=0.0, lr_scheduler_type="constant", max_grad_norm=0,
+                         train_sampling_strategy="group_by_length", seed=SEED, logging_steps=1, save_strategy="no")
+trainer = Trainer(start, args, train_dataset=train_set, processing_class=tok)
+trainer.train()
+
+trainer_losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+largest = max(abs(a - b) for a, b in zip(trainer_losses, losses))
+print(len(trainer_losses), "losses from Trainer,", len(losses), "from the loop")
+print("first three:", [round(x, 4) for x in trainer_losses[:3]], [round(x, 4) for x in losses[:3]])
+print("largest difference below 1e-6:", largest < 1e-6)
+assert len(trainer_losses) == len(losses) and largest < 1e-6  # Trainer is that loop
+
+# %% [md ko]
+# ## `TrainingArguments`의 설정은 루프의 어디를 바꿀까?
 #
-# - shuffling and batching the data (grouping by length too), moving it to a GPU
-# - a learning-rate schedule (warm up slowly, then decay), gradient clipping
-# - evaluating and logging every so many steps, saving checkpoints (chapter 06's `save_pretrained`)
-# - mixed precision, training on several GPUs
+# 루프를 직접 써 보았으니, 설정 하나하나가 이 루프의 어느 줄을 바꾸는지 말할 수 있습니다. 기본값은 🤗 Transformers 5의 것이고, `lesson_lib`도 같습니다.
 #
-# Once you have written the loop yourself, you can tell which part of it each `Trainer` setting changes.
+# | 설정 (기본값) | 루프에서 바뀌는 곳 |
+# |---|---|
+# | `learning_rate` (`5e-5`) | `AdamW(..., lr=...)`: 한 걸음의 크기. 위에서는 몸통 대부분을 얼렸기 때문에 더 큰 `5e-4`를 썼습니다 |
+# | `warmup_steps` (`0`) | 처음 몇 걸음 동안 학습률을 0에서 `learning_rate`까지 천천히 올립니다. 1보다 작은 실수는 전체 걸음 수에 대한 비율입니다 |
+# | `lr_scheduler_type` (`"linear"`) | `optimizer.step()` 뒤에 `scheduler.step()`이 붙어, 학습률이 마지막 걸음에서 0이 되도록 곧게 줄어듭니다. `"constant"`는 위의 루프처럼 그대로 둡니다 |
+# | `max_grad_norm` (`1.0`) | `loss.backward()`와 `optimizer.step()` 사이에서 기울기 전체의 길이를 이 값으로 자릅니다(clipping). 손실이 튀는 배치 하나가 모델을 크게 흔들지 못하게 합니다. `0`이면 자르지 않습니다 |
+# | `weight_decay` (`0.0`) | `AdamW`가 걸음마다 가중치를 0 쪽으로 조금 당깁니다. 편향과 층 정규화의 파라미터는 당기지 않습니다 |
+# | `eval_strategy` (`"no"`) | `"steps"`나 `"epoch"`이면 그때마다 루프가 멈추고 `eval_dataset`으로 손실과 `compute_metrics`의 지표를 잽니다 |
+# | `save_strategy` (`"steps"`, `save_steps=500`) | 그때마다 `output_dir/checkpoint-<걸음>`에 06장의 `save_pretrained`로 저장합니다. 위에서는 `"no"`로 껐습니다 |
+# | `train_sampling_strategy` (`"random"`) | 배치 순서: 에폭마다 섞기(`"random"`), 그대로(`"sequential"`), 길이로 묶은 뒤 섞기(`"group_by_length"`) |
+# | `seed` (`42`) | `Trainer`를 만들 때 `torch.manual_seed(seed)`를 부르고, 배치 순서의 `torch.Generator`에도 씁니다 |
+#
+# 🤗 Transformers의 `Trainer`는 여기에 GPU와 여러 장치, 혼합 정밀도, 기울기 누적, 콜백, 체크포인트에서 이어 학습하기 같은 것을 더 얹습니다. `lesson_lib`은 그런 설정을 받으면 조용히 무시하지 않고, 이 키트에는 없다고 알려 줍니다.
+
+# %% [md en]
+# ## Which part of the loop does each `TrainingArguments` setting change?
+#
+# Having written the loop, you can say which line of it each setting changes. The defaults are 🤗 Transformers 5's, and `lesson_lib`'s are the same.
+#
+# | setting (default) | what it changes in the loop |
+# |---|---|
+# | `learning_rate` (`5e-5`) | `AdamW(..., lr=...)`: the size of a step. Above we used a larger `5e-4`, because most of the body is frozen |
+# | `warmup_steps` (`0`) | for the first steps, the learning rate climbs slowly from 0 to `learning_rate`. A float below 1 is a share of all steps |
+# | `lr_scheduler_type` (`"linear"`) | `scheduler.step()` follows `optimizer.step()`, and the learning rate falls in a straight line to 0 at the last step. `"constant"` leaves it alone, as the loop above does |
+# | `max_grad_norm` (`1.0`) | between `loss.backward()` and `optimizer.step()`, the length of all gradients together is cut down to this (clipping), so one batch with a wild loss cannot shake the model much. `0` turns it off |
+# | `weight_decay` (`0.0`) | at every step, `AdamW` pulls the weights a little towards 0; never the biases and the layer normalisation parameters |
+# | `eval_strategy` (`"no"`) | with `"steps"` or `"epoch"`, the loop stops every so often to measure the loss and the `compute_metrics` metrics on `eval_dataset` |
+# | `save_strategy` (`"steps"`, `save_steps=500`) | every so often, chapter 06's `save_pretrained` writes `output_dir/checkpoint-<step>`. Above it is off (`"no"`) |
+# | `train_sampling_strategy` (`"random"`) | the batch order: shuffled every epoch (`"random"`), as they come (`"sequential"`), or grouped by length and then shuffled (`"group_by_length"`) |
+# | `seed` (`42`) | `Trainer` calls `torch.manual_seed(seed)` when it is built, and seeds the batch order's `torch.Generator` with it |
+#
+# 🤗 Transformers' `Trainer` adds more on top: GPUs and several devices, mixed precision, gradient accumulation, callbacks, resuming from a checkpoint. When `lesson_lib` gets one of those settings it does not quietly ignore it: it says that this kit does not have it.
+
+# %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# `Trainer`, `TrainingArguments`, `train_sampling_strategy`, `log_history` 같은 이름과 기본값은 🤗 Transformers에서도 그대로입니다. 이 장에서 미세 조정한 모델을 폴더에 저장하고, 두 라이브러리의 `Trainer`가 그 폴더에서 시작해 같은 데이터를 같은 순서로(`"sequential"`) 네 걸음 학습하게 해 봅시다. 학습률 스케줄(선형 감소)과 기울기 자르기(1.0)는 둘 다 기본값입니다.
+#
+# 드롭아웃은 끕니다. 두 `Trainer` 모두 드롭아웃 마스크를 PyTorch의 전역 난수 생성기에서 뽑는데, 🤗 Transformers는 데이터를 불러올 때도 같은 생성기에서 난수를 꺼냅니다(PyTorch의 `DataLoader`가 에폭을 시작할 때마다 하나씩). 그래서 드롭아웃을 켜 두면 첫 걸음부터 마스크가 달라지고 손실도 달라집니다. 드롭아웃을 끄면 무작위로 정해지는 것이 남지 않아 손실이 같아집니다.
+#
+# 다른 점도 있습니다. 🤗 Transformers의 `Trainer`는 `accelerate` 패키지가 있어야 돌고, 기본 옵티마이저가 여러 연산을 한 번에 하는 AdamW(`adamw_torch_fused`)라서 손실의 마지막 자릿수가 조금 다를 수 있습니다. `"group_by_length"`는 배치 최대 50개 분량씩 묶은 안에서만 정렬하므로 배치가 키트와 다르게 만들어집니다. 학습 중에 다시 그려지는 손실 그래프는 키트에만 있습니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# The names and defaults, `Trainer`, `TrainingArguments`, `train_sampling_strategy`, `log_history`, are the same in 🤗 Transformers. Save the model this chapter fine-tuned to a folder, and let both libraries' `Trainer` start from that folder and train four steps on the same data in the same order (`"sequential"`). The learning-rate schedule (linear decay) and gradient clipping (1.0) are both left at their defaults.
+#
+# Dropout is off. Both trainers draw their dropout masks from PyTorch's global random generator, but 🤗 Transformers draws from that generator while loading data as well (PyTorch's `DataLoader` takes one number at the start of every epoch). With dropout on, the masks differ from the first step, and so do the losses. With dropout off, nothing is left to chance and the losses agree.
+#
+# What differs: 🤗 Transformers' `Trainer` needs the `accelerate` package; its default optimizer is a fused AdamW (`adamw_torch_fused`, several operations in one), so the last digits of a loss may differ a little; and its `"group_by_length"` sorts only within groups of up to 50 batches, so its batches are not the kit's. The loss plot redrawn during training is the kit's only.
+
+# %%
+import transformers
+
+transformers.logging.set_verbosity_error()  # no load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+del trainer, start  # two more models are coming: free the memory of the last two
+folder = Path(tempfile.mkdtemp()) / "fine_tuned"
+model.save_pretrained(folder)
+tok.save_pretrained(folder)
+
+
+def four_steps(library, **settings):
+    """Four steps of library's Trainer from the saved model, dropout off, in the data's order; the losses."""
+    twin = library.AutoModelForSequenceClassification.from_pretrained(
+        folder, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+    for name, param in twin.named_parameters():
+        param.requires_grad = name.startswith(TRAINABLE)  # the same frozen layers as above
+    args = library.TrainingArguments(str(folder.parent / library.__name__), max_steps=4, learning_rate=LR,
+                                     per_device_train_batch_size=BATCH_SIZE, train_sampling_strategy="sequential",
+                                     seed=SEED, logging_steps=1, save_strategy="no", **settings)
+    steps = library.Trainer(twin, args, train_dataset=train_set,
+                            processing_class=library.AutoTokenizer.from_pretrained(folder))
+    if library is transformers:
+        steps.remove_callback(transformers.PrinterCallback)  # it would print every log line, times included
+    steps.train()
+    return [entry["loss"] for entry in steps.state.log_history if "loss" in entry]
+
+
+kit_losses = four_steps(lesson_lib)
+hf_losses = four_steps(transformers, disable_tqdm=True, dataloader_pin_memory=False)
+print("lesson_lib:  ", [round(x, 4) for x in kit_losses])
+print("transformers:", [round(x, 4) for x in hf_losses])
+same = torch.allclose(torch.tensor(kit_losses), torch.tensor(hf_losses), atol=1e-5)
+print("allclose (atol 1e-5):", same)
+assert same
 
 # %% [md ko]
 # ## 연습 문제

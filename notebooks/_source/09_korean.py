@@ -230,6 +230,51 @@ plt.show()
 # One more thing: you **cannot** plug this tokenizer into the default model. The model was trained on the English vocabulary's id numbers; the same id means a completely different piece in ours. A new tokenizer needs a model pre-trained with it. That is why models for Korean usually come with a vocabulary of their own.
 
 # %% [md ko]
+# ## 🤗 Transformers에서는
+#
+# 이 장에서 학습한 한국어 토크나이저도 폴더에 저장하면 🤗 Transformers에서 열립니다. `tokenizers`의 `Tokenizer`를 `tokenizer.json`으로 저장하고, 키트의 `BertTokenizer`로 감싸 `save_pretrained`로 폴더를 만든 다음, 🤗 Transformers의 `AutoTokenizer`로 불러와 처음 보는 한국어 문장 전체에서 토큰 ID를 비교합니다.
+# 한 가지를 더해야 합니다. 🤗 Transformers는 `tokenizer.json`에 적힌 그대로 실행하므로, 문장 앞뒤에 `[CLS]`와 `[SEP]`를 붙이는 규칙(후처리기, post-processor)과 `##`을 떼고 붙여 읽는 디코더가 파일 안에 있어야 합니다. 위에서 학습한 토크나이저에는 이 둘이 없어서 여기서 넣습니다.
+# 정규화(NFC 다음 소문자 변환)도 파일에 적힌 그대로 옮겨 가므로, 한글 음절은 🤗 Transformers에서도 자모로 쪼개지지 않습니다. 학습한 조각의 ID 번호는 학습할 때마다 달라질 수 있어서, 여기서는 번호 대신 같은지만 확인합니다.
+
+# %% [md en]
+# ## In 🤗 Transformers
+#
+# The Korean tokenizer this chapter trained opens in 🤗 Transformers too, once it is in a folder. Save the `tokenizers` `Tokenizer` as `tokenizer.json`, wrap it in the kit's `BertTokenizer`, make a folder with `save_pretrained`, load that with 🤗 Transformers' `AutoTokenizer`, and compare the ids on every unseen Korean sentence.
+# One thing has to be added. 🤗 Transformers runs `tokenizer.json` exactly as written, so the rule that puts `[CLS]` and `[SEP]` around a sentence (the post-processor) and the decoder that glues `##` pieces back together must be in the file. The tokenizer trained above has neither, so they are added here.
+# The normaliser (NFC, then lower-casing) travels in the file as written as well, so Hangul syllables are not broken into jamo in 🤗 Transformers either. The ids of the learned pieces can change from one training run to the next, so the cell checks that they are equal instead of printing them.
+
+# %%
+import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+
+import tempfile
+
+from tokenizers import decoders, processors
+
+from lesson_lib import BertTokenizer
+
+transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # its loading bar would store times
+folder = Path(tempfile.mkdtemp()) / "korean_tokenizer"
+folder.mkdir(parents=True)
+ids = korean.get_vocab()
+korean.post_processor = processors.TemplateProcessing(  # [CLS] sentence [SEP], as every BERT tokenizer.json has
+    single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+    special_tokens=[("[CLS]", ids["[CLS]"]), ("[SEP]", ids["[SEP]"])])
+korean.decoder = decoders.WordPiece()  # "영화 ##였 ##어요" -> "영화였어요"
+korean.save(str(folder / "tokenizer.json"))
+kit_korean = BertTokenizer(tokenizer_file=folder / "tokenizer.json")
+kit_korean.save_pretrained(folder)
+hf_korean = transformers.AutoTokenizer.from_pretrained(folder)
+print(type(hf_korean).__name__, "from", sorted(path.name for path in folder.iterdir()))
+print(hf_korean.tokenize(text), "->", hf_korean.decode(hf_korean(text)["input_ids"], skip_special_tokens=True))
+
+same = all(hf_korean(s)["input_ids"] == kit_korean(s)["input_ids"] == korean.encode(s).ids for s in held_out)
+kit_batch, hf_batch = (t(held_out, padding=True, return_tensors="pt") for t in (kit_korean, hf_korean))
+batches_equal = list(kit_batch) == list(hf_batch) and all(torch.equal(kit_batch[k], hf_batch[k]) for k in kit_batch)
+print(f"same ids for all {len(held_out)} sentences:", same, "| same padded batch:", batches_equal)
+assert same and batches_equal
+
+# %% [md ko]
 # ## 연습 문제
 #
 # `min_frequency`를 5에서 2로 낮추면 더 많은 조각이 합쳐져 어휘가 커집니다. 그러면 처음 보는 문장 80개의 `[UNK]` 수는 **줄어들까요**? `True`(줄어든다) 또는 `False`(그대로다)를 `answer`에 쓰고 확인하세요.
