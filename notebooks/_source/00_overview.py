@@ -248,12 +248,34 @@ print("\nready for class" if not problems else f"\n{len(problems)} thing(s) to f
 #
 # 맨 위의 한 줄은 🤗 Transformers에서도 똑같이 씁니다. 다만 🤗 Transformers의 `pipeline("sentiment-analysis")`는 모델을 허브에서 내려받으므로, 여기서는 이 장의 모델과 토크나이저를 `save_pretrained`로 폴더에 저장하고 그 폴더를 `model=`로 넘깁니다. 답의 모양(`label`, `score`)과 `top_k`, `function_to_apply` 같은 인자도 같습니다.
 # 다른 점도 있습니다. 키트의 `pipeline()`은 모델 이름을 주지 않으면 오프라인 기본 모델을 쓰고, 모델의 최대 길이보다 긴 문장은 잘라 내며, 여러 문장을 한 배치로 계산합니다.
+#
+# 이 키트의 이름은 대부분 🤗 Transformers와 같습니다. 다음 이름들만 **키트에만** 있으니 Transformers에서 찾지 마세요(전체 표: `docs/TRANSFORMERS.md`).
+#
+# | 키트에만 있는 이름 | 왜 있나 |
+# |---|---|
+# | `model.trace(**batch)`, `tok.trace(text)` | 순전파와 토큰화의 중간 단계를 데이터로 보여 줍니다 (01, 03장) |
+# | `model.load_report`, `NewWeightsWarning` | `from_pretrained`가 무엇을 불러오고 무엇을 새로 만들었는지 (Transformers는 로그로 알립니다) |
+# | `DEFAULT_MODEL`, `BASE_MODEL`, `KOREAN_MODEL` | 인터넷 없이 쓰는 모델의 이름 (`BASE_MODEL`은 실제 허브 이름입니다) |
+# | `lesson_lib.views` (`TokenView`, `AttentionView` ...) | 노트북 위젯 |
+# | `lesson_lib.functional`, `lesson_lib.explain` | 풀어 쓴 수식, 예측 설명 (10장) |
+# | `LessonError`와 그 하위 오류 | 키트의 오류 (각각 `ValueError`, `TypeError`, `OSError`이기도 합니다) |
 
 # %% [md en]
 # ## In 🤗 Transformers
 #
 # The one line at the top is written the same way in 🤗 Transformers. Its `pipeline("sentiment-analysis")` downloads a model from the hub, though, so here this chapter's model and tokenizer go to a folder with `save_pretrained`, and `model=` names that folder. The answers have the same shape (`label`, `score`), and arguments like `top_k` and `function_to_apply` are the same.
 # What differs: without a model name, the kit's `pipeline()` uses the offline default model; it cuts sentences longer than the model's maximum length; and it runs several sentences as one batch.
+#
+# Most of this kit's names are 🤗 Transformers' names. Only these are **kit only**, so do not look for them there (the whole table: `docs/TRANSFORMERS.md`):
+#
+# | kit only | why it exists |
+# |---|---|
+# | `model.trace(**batch)`, `tok.trace(text)` | the inside of the forward pass and of tokenizing, as data (chapters 01, 03) |
+# | `model.load_report`, `NewWeightsWarning` | what `from_pretrained` loaded and what it made new (Transformers logs this) |
+# | `DEFAULT_MODEL`, `BASE_MODEL`, `KOREAN_MODEL` | names of the models that work offline (`BASE_MODEL` is a real hub name) |
+# | `lesson_lib.views` (`TokenView`, `AttentionView` ...) | the notebook widgets |
+# | `lesson_lib.functional`, `lesson_lib.explain` | the formulas written out; explaining a prediction (chapter 10) |
+# | `LessonError` and the errors under it | the kit's errors (each is also a `ValueError`, `TypeError` or `OSError`) |
 
 # %%
 import transformers  # the real library, in this cell only: lesson_lib itself never imports it

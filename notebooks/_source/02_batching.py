@@ -63,15 +63,16 @@ assert batch["input_ids"].tolist() == SEED_IDS  # the quick tour's padded batch,
 assert batch["attention_mask"].tolist() == SEED_MASK
 
 # %% [md ko]
-# 둘째 문장 끝에 `0`이 세 개 붙었고, 같은 자리의 `attention_mask`도 `0`입니다. 마스크는 "진짜 토큰이면 1, 채운 자리면 0"입니다.
-# 패딩은 오른쪽에 붙습니다. 이 모델이 그렇게 학습했기 때문입니다.
+# 둘째 문장 끝에 `0`이 세 개 붙었고, 같은 자리의 `attention_mask`도 `0`입니다. 마스크는 "진짜 토큰이면 1, 패딩(자리 채움)이면 0"입니다.
+# 패딩이 어느 쪽에 붙는지는 토크나이저의 `padding_side`가 정합니다(아래 셀). BERT는 왼쪽의 `[CLS]`부터 위치를 세므로, 오른쪽에 채우면 진짜 토큰들은 혼자 들어갔을 때와 같은 위치 번호를 그대로 갖습니다.
 
 # %% [md en]
 # The second sentence got three `0`s at the end, and `attention_mask` is `0` at the same places. The mask says "1 for a real token, 0 for filler".
-# The padding goes on the right, because that is how this model was trained.
+# Which side the padding goes on is the tokenizer's `padding_side` (next cell). BERT counts positions from the `[CLS]` on the left, so padding on the right leaves every real token at the position it would have alone.
 
 # %%
 print(batch.tokens(1))
+print("padding_side:", tok.padding_side)
 print(batch["input_ids"].shape, batch["input_ids"].dtype, "  (B, T) = (sentences, tokens)")
 
 # %% [md ko]
@@ -142,6 +143,54 @@ print("largest difference, with the mask:   ", round(float((alone - in_batch).ab
 print("largest difference, without the mask:", round(float((alone - no_mask).abs().max()), 4))
 assert torch.allclose(alone, in_batch, atol=1e-4)
 assert not torch.allclose(alone, no_mask, atol=1e-2)
+
+# %% [md ko]
+# ## 두 문장을 한 입력으로: 문장 쌍
+#
+# BERT는 처음부터 문장 **두 개**를 함께 읽도록 사전학습되었습니다("두 번째 문장이 첫 문장 다음에 오는가?"). 질문과 문단, 전제와 가설처럼 두 문장의 관계를 묻는 과제가 그렇습니다.
+# 토크나이저에 문장을 두 개 주면 `[CLS] 첫 문장 [SEP] 둘째 문장 [SEP]` 하나로 잇고, `token_type_ids`에 어느 문장의 토큰인지 적습니다(첫 문장 0, 둘째 문장 1). `sequence_ids`는 같은 정보를 특수 토큰은 `None`으로 보여 줍니다.
+
+# %% [md en]
+# ## Two sentences in one input: text pairs
+#
+# BERT was pre-trained to read **two** sentences together from the start ("does the second sentence follow the first?"). Tasks about how two texts relate work that way: a question and a paragraph, a premise and a hypothesis.
+# Give the tokenizer two texts and it joins them as `[CLS] first [SEP] second [SEP]`, and `token_type_ids` says which text each token belongs to (0 for the first, 1 for the second). `sequence_ids` shows the same, with `None` for the special tokens.
+
+# %%
+pair = tok("The film was long.", "But I loved every minute of it.", return_tensors="pt")
+print(pair.tokens(0))
+print("token_type_ids:", pair["token_type_ids"][0].tolist())
+print("sequence_ids:  ", pair.sequence_ids(0))
+
+# %% [md ko]
+# 모델은 `token_type_ids`로 토큰마다 "문장 A" 또는 "문장 B" 벡터를 하나 더 더합니다(03장의 임베딩 단계). 그러니 같은 토큰이라도 어느 문장에 속하느냐에 따라 입력이 달라지고, 답도 달라집니다. 모두 0(모두 첫 문장)으로 바꾸어 비교해 봅시다.
+
+# %% [md en]
+# With `token_type_ids` the model adds one more vector to each token, "sentence A" or "sentence B" (the embedding step of chapter 03). So the same token gets a different input depending on which text it is in, and the answer changes. Compare with all zeros (everything in the first text):
+
+# %%
+print("token-type table:", tuple(model.bert.embeddings.token_type_embeddings.weight.shape), "(2 segments x 384)")
+with torch.no_grad():
+    as_pair = model(**pair).logits
+    one_text = model(input_ids=pair["input_ids"], attention_mask=pair["attention_mask"],
+                     token_type_ids=torch.zeros_like(pair["token_type_ids"])).logits
+print("logits with the segment ids:", [round(v, 4) for v in as_pair[0].tolist()])
+print("logits with all zeros:      ", [round(v, 4) for v in one_text[0].tolist()])
+assert not torch.allclose(as_pair, one_text, atol=1e-3)
+
+# %% [md ko]
+# 두 문장을 합쳐 `max_length`보다 길면 어느 쪽을 자를지 `truncation`이 정합니다. `"longest_first"`(`True`와 같음)는 더 긴 쪽에서 한 토큰씩 번갈아 자르고, `"only_first"`와 `"only_second"`는 한쪽만 자릅니다. 자를 쪽이 너무 짧아 모자라면 오류가 납니다.
+
+# %% [md en]
+# When the two texts together are longer than `max_length`, `truncation` says which one to cut. `"longest_first"` (the same as `True`) takes one token at a time from whichever is longer; `"only_first"` and `"only_second"` cut one side only, and fail when that side is too short to cut enough.
+
+# %%
+first = "The film was long, slow and far too loud in places."
+second = "But the actors were wonderful and I loved the music."
+for strategy in ["longest_first", "only_first", "only_second"]:
+    cut = tok(first, second, truncation=strategy, max_length=20)
+    sides = cut.sequence_ids(0)
+    print(f"{strategy:13} first {sides.count(0):2} tokens, second {sides.count(1):2}:", " ".join(cut.tokens(0)))
 
 # %% [md ko]
 # ## 직접 해 보기
