@@ -179,7 +179,7 @@ def _korean_source(name: str) -> Source:
     if not weights.is_file():
         raise ModelNotFoundError(
             f"{weights} is missing, so {name!r} cannot be loaded. Rebuild it with: "
-            f"python tools/train_korean.py --out {KOREAN_DIR}  (about an hour on 2 cores), or restore the file from git."
+            f"python tools/train_korean.py --out {KOREAN_DIR}  (about half an hour on a CPU), or restore the file from git."
         )
     return Source(name, "offline", KOREAN_DIR / "config.json", [weights], KOREAN_DIR)
 

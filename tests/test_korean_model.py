@@ -1,0 +1,141 @@
+"""The shipped Korean model (lesson_lib.KOREAN_MODEL): loads offline, fast, and gets clear sentences right.
+
+The twenty sentences below were written for this test before the model was trained (ten each way,
+short and clear, none from NSMC). Harder cases (sarcasm, slang, English) are measured in the
+folder's MODEL_CARD.md, not asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import torch
+
+import lesson_lib
+from lesson_lib import KOREAN_MODEL, AutoModelForSequenceClassification, AutoTokenizer
+from lesson_lib.hub import KOREAN_DIR, resolve
+
+TARGET = "이 영화 정말 재미있어요"
+POSITIVE = [
+    "정말 재미있는 영화였어요",
+    "배우들 연기가 최고예요",
+    "감동적이고 아름다운 영화",
+    "또 보고 싶은 명작입니다",
+    "올해 본 영화 중 최고",
+    "음악도 좋고 스토리도 좋아요",
+    "시간 가는 줄 모르고 봤어요",
+    "강력 추천합니다",
+    "가족과 함께 보기 좋은 따뜻한 영화",
+    "완벽한 영화, 꼭 보세요",
+]
+NEGATIVE = [
+    "정말 지루한 영화였어요",
+    "시간 낭비였다",
+    "스토리가 엉망이고 연기도 별로",
+    "돈이 아까운 영화",
+    "최악의 영화입니다",
+    "보다가 잠들었어요",
+    "너무 유치하고 재미없다",
+    "다시는 보고 싶지 않아요",
+    "배우 연기가 어색하고 내용도 없다",
+    "이게 영화냐",
+]
+
+
+@pytest.fixture(scope="module")
+def korean():
+    return AutoTokenizer.from_pretrained(KOREAN_MODEL), AutoModelForSequenceClassification.from_pretrained(KOREAN_MODEL).eval()
+
+
+def p_positive(korean, texts):
+    tok, model = korean
+    enc = tok(texts, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        return torch.softmax(model(**enc).logits, -1)[:, 1]
+
+
+def test_name_resolves_to_the_shipped_folder():
+    assert lesson_lib.KOREAN_MODEL == "lesson-lib/ko-bert-nsmc"
+    source = resolve(KOREAN_MODEL)
+    assert source.kind == "offline" and source.tokenizer_dir == KOREAN_DIR
+
+
+def test_shipped_folder_is_complete_small_and_float32():
+    from safetensors import safe_open
+
+    names = {"config.json", "model.safetensors", "vocab.txt", "tokenizer.json", "tokenizer_config.json",
+             "special_tokens_map.json", "MODEL_CARD.md", "training_metrics.json"}
+    assert names <= {p.name for p in KOREAN_DIR.iterdir()}
+    assert (KOREAN_DIR / "model.safetensors").stat().st_size <= 20e6
+    with safe_open(KOREAN_DIR / "model.safetensors", "pt") as f:
+        assert {f.get_slice(k).get_dtype() for k in f.keys()} == {"F32"}
+    tcfg = json.loads((KOREAN_DIR / "tokenizer_config.json").read_text(encoding="utf-8"))
+    assert tcfg["do_lower_case"] is True and tcfg["strip_accents"] is False
+
+
+def test_loads_with_labels_and_no_new_weights(korean):
+    tok, model = korean
+    assert type(model).__name__ == "BertForSequenceClassification"
+    assert model.config.id2label == {0: "NEGATIVE", 1: "POSITIVE"}
+    assert model.load_report.newly_initialised == [] and model.load_report.unused == []
+    pieces = tok.tokenize(TARGET)
+    # whole Hangul syllables (U+AC00-U+D7A3), never the jamo an uncased NFD normaliser would leave
+    assert pieces[0] == "이" and all(0xAC00 <= ord(c) <= 0xD7A3 for p in pieces for c in p.removeprefix("##"))
+
+
+def test_target_sentence_is_positive(korean):
+    assert p_positive(korean, [TARGET])[0].item() >= 0.9
+
+
+@pytest.mark.parametrize("label, texts", [(1, POSITIVE), (0, NEGATIVE)], ids=["positive", "negative"])
+def test_twenty_clear_sentences(korean, label, texts):
+    p = p_positive(korean, texts)
+    wrong = [(t, round(x, 3)) for t, x in zip(texts, p.tolist()) if (x > 0.5) != bool(label)]
+    assert wrong == []
+
+
+def test_decomposed_input_gives_the_same_answer(korean):
+    import unicodedata
+
+    nfc, nfd = p_positive(korean, [TARGET, unicodedata.normalize("NFD", TARGET)])
+    assert abs(nfc.item() - nfd.item()) < 1e-6
+
+
+def test_loads_in_under_a_second():
+    AutoTokenizer.from_pretrained(KOREAN_MODEL)  # warm the file cache and the imports
+    AutoModelForSequenceClassification.from_pretrained(KOREAN_MODEL)
+    t = time.perf_counter()
+    AutoTokenizer.from_pretrained(KOREAN_MODEL)
+    AutoModelForSequenceClassification.from_pretrained(KOREAN_MODEL)
+    assert time.perf_counter() - t < 1.0
+
+
+def test_card_numbers_match_the_metrics():
+    metrics = json.loads((KOREAN_DIR / "training_metrics.json").read_text(encoding="utf-8"))
+    card = (KOREAN_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
+    acc = metrics["accuracy"]
+    assert f"**{100 * acc['final']:.1f}%**" in card and f"{100 * acc['baseline']:.1f}%" in card
+    assert ("does not beat the simple baseline" in card) == (acc["final"] <= acc["baseline"])
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14.3 is open: measured 2026-12-01, every BERT recipe that fits the "
+                                       "CPU budget stayed below the character n-gram baseline (see MODEL_CARD.md)")
+def test_beats_the_ngram_baseline():
+    metrics = json.loads((KOREAN_DIR / "training_metrics.json").read_text(encoding="utf-8"))
+    assert metrics["accuracy"]["final"] > metrics["accuracy"]["baseline"]
+
+
+@pytest.mark.oracle
+def test_same_logits_in_transformers(korean):
+    transformers = pytest.importorskip("transformers")
+    tok, model = korean
+    theirs_tok = transformers.AutoTokenizer.from_pretrained(KOREAN_DIR)
+    theirs = transformers.AutoModelForSequenceClassification.from_pretrained(KOREAN_DIR, attn_implementation="eager").eval()
+    texts = [TARGET, "ㅋㅋ 노잼 ABC", *NEGATIVE[:3]]
+    ours_enc, their_enc = tok(texts, padding=True, return_tensors="pt"), theirs_tok(texts, padding=True, return_tensors="pt")
+    assert ours_enc["input_ids"].tolist() == their_enc["input_ids"].tolist()
+    with torch.no_grad():
+        a, b = model(**ours_enc).logits, theirs(**their_enc).logits
+    assert torch.allclose(a, b, atol=1e-5)
