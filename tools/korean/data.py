@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from lesson_lib.errors import CheckpointError, InputValueError, IntegrityError
+from lesson_lib.hub import sha256_of  # the same streaming sha256 the library checks its model files with
 
 TRAIN_SHA256 = "a3b4c2a0bdd4032d6d7715ffa937f1bc08651237e7877c567e88fda5a6333a9b"
 UNLABELED_SHA256 = "6d5d857c161cc4f7528f484578ab30651506626d902edf10e1011cbca37896d8"
@@ -35,14 +36,6 @@ class Reviews:
                        None if self.labels is None else self.labels[idx])
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def read_nsmc(path, *, labelled: bool, verify: bool = True, limit: int | None = None) -> Reviews:
     """Read an NSMC file, checking checksum, header, columns and labels; errors name the file and line.
 
@@ -58,7 +51,7 @@ def read_nsmc(path, *, labelled: bool, verify: bool = True, limit: int | None = 
         raise CheckpointError(f"The data file {path} does not exist (or is a folder). Give the folder that holds "
                               f"NSMC's {name}, e.g. --data /work/shared/data/nsmc")
     if verify:
-        digest = sha256_file(path)
+        digest = sha256_of(path)
         if digest != expected:
             raise IntegrityError(f"{path} has sha256 {digest}, expected {expected} (the kit's NSMC {name}). The file "
                                  f"is damaged or a different data set. Use the kit's copy, or pass --no-verify to "
