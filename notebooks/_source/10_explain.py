@@ -356,6 +356,7 @@ print(f"rho at 50 steps = {X.spearman(check_ig.word_scores.abs(), check_cls.word
 # ## 직접 해 보기
 #
 # 문장을 입력하고 목표 레이블을 고르세요. 세 가지 빠른 방법(기울기 × 입력, 가림, 어텐션)은 바로 계산되고, 적분 기울기는 순전파 50번이 들기 때문에 버튼을 눌러야 계산됩니다. 그림 아래에 방법 쌍의 순위 상관이 나옵니다. PNG로 저장하려면 `view.save_png("explain.png")`.
+# 한글이 든 문장은 키트가 직접 학습한 한국어 모델(`KOREAN_MODEL`, 한국어 어휘)이 설명합니다. "이 영화 정말 재미있어요"를 넣어 보세요.
 
 # %% [md en]
 # On short sentences with a single sentiment word, the two methods usually put the same word first. The sentence where they disagree most is one the model gets **wrong**: the data says positive, the model says negative. Attention looks at "clearly" most, but the word that pushed hardest towards negative is "cares". Going by attention alone, we would have misread why the model went wrong. That attention and gradients look alike where the answer is right is no proof that attention explains; chapter 05's warning shows up here in data.
@@ -363,11 +364,14 @@ print(f"rho at 50 steps = {X.spearman(check_ig.word_scores.abs(), check_cls.word
 # ## Try it
 #
 # Type a sentence and pick the target label. The three quick methods (gradient × input, occlusion, attention) run at once; integrated gradients costs 50 forward passes, so it runs when you press its button. The rank correlations of the method pairs appear under the picture. To save it as a PNG: `view.save_png("explain.png")`.
+# A sentence with Hangul in it is explained by the Korean model the kit trained itself (`KOREAN_MODEL`, with a Korean vocabulary). Try "이 영화 정말 재미있어요".
 
 # %%
+from lesson_lib import KOREAN_MODEL
 from lesson_lib.views import ExplainView
 
-view = ExplainView(model, tok, text=text, lang=LANG)
+korean = (AutoModelForSequenceClassification.from_pretrained(KOREAN_MODEL), AutoTokenizer.from_pretrained(KOREAN_MODEL))
+view = ExplainView(model, tok, text=text, korean=korean, lang=LANG)
 view.ig_button.click()  # what pressing the button does
 view
 
