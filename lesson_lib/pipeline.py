@@ -171,7 +171,7 @@ def _check_inputs(inputs) -> tuple[list[str], list[str] | None, bool]:
         return list(items), None, one
     if all(isinstance(x, dict) and set(x) == {"text", "text_pair"} for x in items):
         return [x["text"] for x in items], [x["text_pair"] for x in items], one
-    bad = next(x for x in items if not isinstance(x, (str, dict)) or isinstance(x, dict))
+    bad = next(x for x in items if not isinstance(x, str))
     raise InputTypeError(
         f"Every input must be a text (str), or every input a dict {{'text': ..., 'text_pair': ...}}; "
         f"got {bad!r:.60}. Mixed lists are not accepted."

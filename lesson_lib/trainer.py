@@ -319,9 +319,7 @@ class Trainer:
         return (strategy == "steps" and step % every == 0) or (strategy == "epoch" and end_of_epoch)
 
     def _log(self, logs: dict) -> None:
-        entry = {k: (round(v, 4) if k == "epoch" else v) for k, v in logs.items()}
-        entry.update(epoch=round(self.state.epoch, 4), step=self.state.global_step)
-        self.state.log_history.append(entry)
+        self.state.log_history.append({**logs, "epoch": round(self.state.epoch, 4), "step": self.state.global_step})
 
     # --- evaluation and prediction ------------------------------------------------------------------
     @torch.no_grad()

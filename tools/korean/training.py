@@ -123,6 +123,16 @@ def epoch_batches(tokens: Tokens, epochs: float, size: int, rng, pool: int):
     return batches[: max(1, int(round(epochs * math.ceil(len(tokens) / size))))]
 
 
+def _step(model, loss: torch.Tensor, opt, sched) -> float:
+    """One update, the same in both phases: gradients, clipped at norm 1 (the model's own parameters), a step."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    return loss.item()
+
+
 def pretrain(model, tokens: Tokens, cfg: TrainConfig, progress: bool, log) -> list[dict]:
     """Masked-LM pre-training of ``model.bert`` on unlabeled reviews; returns the loss curve."""
     from tqdm.auto import tqdm
@@ -142,12 +152,7 @@ def pretrain(model, tokens: Tokens, cfg: TrainConfig, progress: bool, log) -> li
         corrupted, picked, target = mask_tokens(ids, real, cfg.mask_prob, model.config.vocab_size, g)
         hidden = model.bert(corrupted, real).last_hidden_state  # (B, T, D)
         loss = nn.functional.cross_entropy(head(hidden[picked]), target)  # only the hidden tokens are scored
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        running.append(loss.item())
+        running.append(_step(model, loss, opt, sched))
         if (step + 1) % 500 == 0 or step + 1 == len(batches):
             curve.append({"step": step + 1, "mlm_loss": round(float(np.mean(running)), 4)})
             log(f"pretrain step {step + 1}/{len(batches)} mlm loss {curve[-1]['mlm_loss']}")
@@ -176,12 +181,7 @@ def finetune(model, tokens: Tokens, targets: np.ndarray, epochs: float, lr: floa
         p = y[torch.from_numpy(rows)]
         # cross-entropy against a probability pair (p, 1-p): plain CE for 0/1 labels, distillation for soft ones
         loss = -(torch.stack([1 - p, p], 1) * torch.log_softmax(logits, -1)).sum(1).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        running.append(loss.item())
+        running.append(_step(model, loss, opt, sched))
         if (step + 1) % 1000 == 0:
             log(f"{desc} step {step + 1}/{len(batches)} loss {np.mean(running[-1000:]):.4f}")
             if checkpoint is not None:  # a usable model on disk if the run has to be stopped
