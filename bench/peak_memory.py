@@ -7,6 +7,12 @@ directory). Just before the kernel is shut down we read ``VmHWM`` from
 a Binder pod's memory limit sees. The English notebooks are measured; the Korean ones run
 the same code cells (tests/test_notebooks.py checks that).
 
+RSS counts a memory-mapped page once per mapping: a chapter that loads the default model
+three times shows its weights three times, although the machine holds them once (and shares
+them with every other kernel). So after each cell we also read the kernel's PSS
+(``/proc/<pid>/smaps_rollup``: each page divided by the number of processes that map it) and
+report its largest value, ``max_pss_mb``: what the kernel really adds, sampled between cells.
+
 Child use: ``python -m bench.peak_memory child NOTEBOOK...``.
 """
 
@@ -22,6 +28,13 @@ def _vm_hwm_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmHWM for pid {pid}")
+
+
+def _pss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no Pss for pid {pid}")
 
 
 def _child(paths: list[str]) -> None:
@@ -40,10 +53,13 @@ def _child(paths: list[str]) -> None:
         with client.setup_kernel():
             pid = client.km.provisioner.pid
             exe = Path(f"/proc/{pid}/exe").resolve().name
+            max_pss = 0.0
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
+                max_pss = max(max_pss, _pss_mb(pid))
             peak = _vm_hwm_mb(pid)
-        out[path.name] = {"peak_rss_mb": peak, "seconds": time.perf_counter() - t0, "kernel_exe": exe}
+        out[path.name] = {"peak_rss_mb": peak, "max_pss_mb": max_pss, "seconds": time.perf_counter() - t0,
+                          "kernel_exe": exe}
         sys.stderr.write(f"{path.name}: {peak:.0f} MB\n")
     sys.stdout.write("BENCH-RESULT " + json.dumps(out) + "\n")
 
@@ -55,7 +71,8 @@ def measure(log=print) -> dict:
     result, _, wall = run_child(["-m", "bench.peak_memory", "child", *map(str, notebooks)], timeout=3600)
     ranked = sorted(result.items(), key=lambda kv: -kv[1]["peak_rss_mb"])
     for name, r in ranked[:3]:
-        log(f"  peak kernel RSS {r['peak_rss_mb']:7.0f} MB  {name}  ({r['seconds']:.1f} s)")
+        log(f"  peak kernel RSS {r['peak_rss_mb']:7.0f} MB, PSS {r.get('max_pss_mb', 0):5.0f} MB  {name}  "
+            f"({r['seconds']:.1f} s)")
     return {"per_notebook": dict(ranked), "max_mb": ranked[0][1]["peak_rss_mb"], "heaviest": ranked[0][0],
             "wall_s": wall}
 

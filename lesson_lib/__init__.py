@@ -23,30 +23,46 @@ Every module, in the order a sentence meets them (the chapters that open each on
     fonts.py              Hangul in matplotlib figures, offline
     errors.py             the kit's exceptions: what was wrong, and what to do
     _files.py             saving without half-written files (every save_pretrained)
+    _threads.py           how many threads torch may use: this process's share of the CPUs
+    _lazy.py              public names imported on first use (import lesson_lib without torch)
     __main__.py           python -m lesson_lib "some text": every stage in the terminal
 
 The seed's code runs with only its import line changed:
 
     from lesson_lib import AutoTokenizer, AutoModelForSequenceClassification, DEFAULT_MODEL
+
+``import lesson_lib`` itself loads almost nothing: each public name is imported from its module
+the first time it is used (_lazy.py, PEP 562). So the tokenizer chapter never pays
+for torch (about a second and most of a kernel's memory); the first model name that needs torch
+also fits torch's threads to this process's CPU share (_threads.py).
 """
 
-from .config import BertConfig, DistilBertConfig, PretrainedConfig
-from .errors import CheckpointError, InputTypeError, InputValueError, IntegrityError, LessonError, ModelNotFoundError
-from .hub import BASE_MODEL, DEFAULT_MODEL, KOREAN_MODEL, SEED_MODEL
-from .i18n import get_language, set_language
-from .modeling import NewWeightsWarning, PreTrainedModel
-from .models import (
-    AutoConfig,
-    AutoModel,
-    AutoModelForSequenceClassification,
-    BertForSequenceClassification,
-    BertModel,
-    DistilBertForSequenceClassification,
-    DistilBertModel,
-)
-from .outputs import BaseModelOutput, BaseModelOutputWithPooling, SequenceClassifierOutput
-from .pipeline import TextClassificationPipeline, pipeline
-from .tokenize import AutoTokenizer, BatchEncoding, BertTokenizer, DistilBertTokenizer
-from .trainer import DataCollatorWithPadding, EvalPrediction, Trainer, TrainingArguments
+from . import _lazy, _threads
 
 __version__ = "0.1.0"
+
+# Public name -> the module that defines it; the module is imported on first use (_lazy.py).
+_WHERE = {
+    "config": ("BertConfig", "DistilBertConfig", "PretrainedConfig"),
+    "errors": ("CheckpointError", "InputTypeError", "InputValueError", "IntegrityError", "LessonError",
+               "ModelNotFoundError"),
+    "hub": ("BASE_MODEL", "DEFAULT_MODEL", "KOREAN_MODEL", "SEED_MODEL"),
+    "i18n": ("get_language", "set_language"),
+    "modeling": ("NewWeightsWarning", "PreTrainedModel"),
+    "models": ("AutoConfig", "AutoModel", "AutoModelForSequenceClassification", "BertForSequenceClassification",
+               "BertModel", "DistilBertForSequenceClassification", "DistilBertModel"),
+    "outputs": ("BaseModelOutput", "BaseModelOutputWithPooling", "SequenceClassifierOutput"),
+    "pipeline": ("TextClassificationPipeline", "pipeline"),
+    "tokenize": ("AutoTokenizer", "BatchEncoding", "BertTokenizer", "DistilBertTokenizer"),
+    "trainer": ("DataCollatorWithPadding", "EvalPrediction", "Trainer", "TrainingArguments"),
+}
+# Modules that work without torch: the tokenizer chapter uses only these.
+_TORCH_FREE = {"config", "errors", "hub", "i18n", "tokenize"}
+
+
+def _on_import(module: str) -> None:
+    if module not in _TORCH_FREE:  # the first name that needs torch: fit its threads to this process's share
+        _threads.fit_torch_threads()
+
+
+_lazy.make_lazy(__name__, _WHERE, _on_import)

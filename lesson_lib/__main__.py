@@ -21,8 +21,9 @@ from . import AutoModelForSequenceClassification, AutoTokenizer
 from .errors import LessonError
 from .functional import softmax
 from .hub import DEFAULT_MODEL
+from .i18n import get_language, set_language
 
-# The CLI's own words. (The notebook views keep theirs in i18n.py.)
+# The CLI's own words (the views keep theirs in i18n.py; lesson_lib's errors in errors.py).
 WORDS = {
     "en": {
         "model": "model", "text": "text", "tokens": "1. tokens", "ids": "2. input_ids",
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="language of the headings and messages (default: en)")
     parser.add_argument("--model", default=DEFAULT_MODEL, help=f"model name or folder (default: {DEFAULT_MODEL})")
     args = parser.parse_args(argv)
+    before = get_language()
+    set_language(args.lang)  # lesson_lib's errors speak the CLI's language too
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a random head is noted at the end of the output instead
         try:
@@ -80,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         except LessonError as e:
             print(f"{WORDS[args.lang]['error']}: {e}", file=sys.stderr)
             return 2
+        finally:
+            set_language(before)  # main() called from Python (tests, a notebook) leaves the choice as it was
     return 0
 
 

@@ -5,7 +5,7 @@ Not a stage of the pipeline: the one helper that ``save_pretrained`` of the mode
 temporary name in the same folder and only then renamed into place; ``os.replace`` is atomic
 on POSIX and Windows, so a reader sees the old file or the new one, never a part of it.
 
-Used in: checkpoint.py, tokenizer_files.py, config.py (every ``save_pretrained``).
+Used in: checkpoint.py, tokenizer_files.py, config.py (every ``save_pretrained``, and the cache of merged weights).
 """
 
 from __future__ import annotations
@@ -25,16 +25,14 @@ Contents = str | bytes | Callable[[str], None]
 def folder_for_saving(save_directory, what: str = "save_pretrained()") -> Path:
     """The folder to save into, created if needed, or an error that says why it cannot be."""
     if not isinstance(save_directory, (str, os.PathLike)):
-        raise InputTypeError(
-            f"{what} takes a folder path (str), got {type(save_directory).__name__}. Example: {what[:-2]}('my_model')."
-        )
+        raise InputTypeError("error.files.not_a_path", what=what, type=type(save_directory).__name__, call=what[:-2])
     folder = Path(save_directory).expanduser()
     if folder.exists() and not folder.is_dir():
-        raise CheckpointError(f"{folder} is a file; {what} needs a folder name (it creates the folder).")
+        raise CheckpointError("error.files.is_a_file", folder=folder, what=what)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise CheckpointError(f"Cannot create the folder {folder}: {e.strerror}. Choose another folder.") from None
+        raise CheckpointError("error.files.cannot_create", folder=folder, reason=e.strerror) from None
     return folder
 
 
@@ -54,6 +52,7 @@ def write_atomically(folder, files: dict[str, Contents]) -> list[Path]:
         for name, contents in files.items():
             fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
             os.close(fd)
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private (0600); a saved file is as open() makes it
             temps[name] = temp
             if callable(contents):
                 contents(temp)
@@ -69,6 +68,12 @@ def write_atomically(folder, files: dict[str, Contents]) -> list[Path]:
             if os.path.exists(temp):
                 os.remove(temp)
     return [folder / name for name in files]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read the umask is to set it: put it straight back
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomically(path, text: str) -> Path:

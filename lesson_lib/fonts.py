@@ -28,7 +28,8 @@ FONT_FAMILY = "Lesson Sans KR"
 # Drawn instead of a character that no font we use can show (both fonts have U+25A1 "□").
 PLACEHOLDER = "\u25a1"
 
-__all__ = ["FONT_FAMILY", "FONT_FILE", "use_korean_font", "korean_font_name", "missing_glyphs", "displayable"]
+__all__ = ["FONT_FAMILY", "FONT_FILE", "use_korean_font", "korean_font_name", "missing_glyphs", "displayable",
+           "placeholder_key"]
 
 
 def _fallback_family() -> str:
@@ -76,10 +77,7 @@ def _register(manager) -> None:
     if not FONT_FILE.is_file():
         from .errors import CheckpointError
 
-        raise CheckpointError(
-            f"The Korean font file {FONT_FILE} is missing, so plots cannot show Hangul. "
-            f"Reinstall the kit (git pull, or pip install -e .) to get lesson_lib/fonts/ back."
-        )
+        raise CheckpointError("error.fonts.missing", FONT_FILE=FONT_FILE)
     if not any(f.name == FONT_FAMILY for f in manager.ttflist):
         manager.addfont(str(FONT_FILE))
     _registered_in.add(id(manager))
@@ -132,3 +130,25 @@ def displayable(text: str) -> str:
     'a□b'
     """
     return "".join(ch if _drawable(ch) else PLACEHOLDER for ch in text)
+
+
+def placeholder_key(text: str) -> str | None:
+    """What the "□" of ``displayable(text)`` stand for, to write beside a figure; None if nothing is replaced.
+
+    A lone box looks like a rendering bug (🤗 in the quick tour's sentence, next to its ``[UNK]``),
+    so figures that draw a user's text name the characters behind the boxes: code point and
+    Unicode name, which read the same in every language.
+
+    >>> placeholder_key("the \\U0001F917 library")
+    '□ = U+1F917 HUGGING FACE'
+    >>> placeholder_key("한글") is None
+    True
+
+    Used in: views/tokens.py, views/softmax.py, views/classify.py, notebooks/*/03_forward_pass.
+    """
+    import unicodedata
+
+    missing = missing_glyphs(text)
+    if not missing:
+        return None
+    return ", ".join(f"{PLACEHOLDER} = U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip() for ch in missing)

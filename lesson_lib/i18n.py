@@ -14,6 +14,10 @@ hold ``{placeholders}``, filled by :func:`t`; both languages must use the same o
 
 The Korean terms follow the chapters' vocabulary (토큰, 패딩, 어텐션, 로짓, 층, 헤드).
 
+lesson_lib's error and warning messages (``error.*``, ``warning.*``) are kept in errors.py,
+next to the exceptions, and are part of ``STRINGS`` too; ``set_language`` chooses the language
+they are raised in.
+
 Used in: views/*.py; notebooks pass ``lang=LANG`` to every view.
 """
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import string
 
+from . import errors
 from .errors import InputValueError
 
 LANGUAGES = ("ko", "en")
@@ -30,7 +35,6 @@ EN: dict[str, str] = {
     "common.error.empty_text": "The text is empty. Type a sentence first.",
     "common.error.empty_batch": "There are no sentences. Write at least one sentence, one per line.",
     "common.error.too_many": "{n} sentences is more than this view takes ({limit}). Use fewer sentences.",
-    "common.error.input": "This input does not work here: {detail}",
     "common.error.unexpected": "Something went wrong while drawing ({detail}). Change the input and try again.",
     "common.label.sentences": "sentences",
     "common.label.sentence": "sentence",
@@ -102,25 +106,26 @@ EN: dict[str, str] = {
     "padding.title.mask": "attention_mask (1, blue = real token; 0, grey = padding)",
     "padding.note.shape": "shape (B, T) = ({b}, {t}), as {kind}",
     "padding.note.lists": "Python lists",
-    "padding.error.max_length": "max_length={max_length} is too small to truncate: every sentence needs [CLS] and [SEP], so use at least 2 (better 8 or more).",
-    "padding.error.ragged_tensor": "return_tensors='{kind}' needs a rectangle, but the sentences have {lo} to {hi} tokens. Turn padding on (padding=True), or set return_tensors to None to see the rows as lists.",
     "padding.note.ragged": "rows of different lengths ({lengths}): not a rectangle, so not a tensor. Turn padding on.",
     # --- layers: the forward pass step by step ------------------------------------------------------
     "layers.label.step": "step",
     "layers.metric.norm": "vector length",
     "layers.metric.cosine": "similarity to the last layer",
+    "layers.metric.update": "change per layer",
     "layers.axis.feature": "feature (one of D numbers)",
     "layers.axis.label": "label",
     "layers.axis.layer": "after the embeddings / after layer …",
     "layers.axis.embeddings": "emb",
     "layers.axis.norm": "length of the vector",
     "layers.axis.cosine": "cosine similarity",
+    "layers.axis.update": "length of the change",
     "layers.title.norm": "each token's vector length, layer by layer",
     "layers.title.cosine": "each token's similarity to its vector after the last layer",
+    "layers.title.update": "how much each layer changes each token's vector, ‖h_l − h_(l−1)‖",
     "layers.legend.mean": "mean",
     "layers.note.mean_heads": "(mean over {h} heads)",
     "layers.note.no_tokens": "(no real tokens in this sentence)",
-    "layers.explain.embeddings": "Embeddings: a vector for each token id plus one for each position, then LayerNorm.",
+    "layers.explain.embeddings": "Embeddings: a vector per token id + one per position (+ one per sentence in BERT, token_type_ids), then LayerNorm.",
     "layers.explain.attention_output": "Attention's output: what each token gathered from the others, before the residual.",
     "layers.explain.after_attention_norm": "Residual + LayerNorm: the block's input plus attention's output, normalised.",
     "layers.explain.ffn_output": "Feed-forward output: each token on its own through two linear layers.",
@@ -186,7 +191,6 @@ EN: dict[str, str] = {
     "config.tensor.block_output": "block output",
     "config.tensor.first_token": "first token",
     "config.tensor.logits": "logits",
-    "config.error.heads": "The width {width} does not split evenly over {heads} heads. Choose a width that is a multiple of {heads} (e.g. {lower} or {upper}), or another number of heads.",
     "config.error.whole_number": "{name} must be a whole number of at least 1, got {value}.",
     "config.error.model_type": "model_type {model_type} is not one of {choices}.",
     # --- explain: which words made the prediction (chapter 10) ------------------------------------
@@ -216,7 +220,6 @@ KO: dict[str, str] = {
     "common.error.empty_text": "텍스트가 비어 있습니다. 먼저 문장을 입력하세요.",
     "common.error.empty_batch": "문장이 없습니다. 한 줄에 한 문장씩, 적어도 한 문장을 쓰세요.",
     "common.error.too_many": "문장 {n}개는 이 화면이 다룰 수 있는 수({limit}개)보다 많습니다. 문장 수를 줄이세요.",
-    "common.error.input": "이 입력으로는 그릴 수 없습니다: {detail}",
     "common.error.unexpected": "그리는 중에 문제가 생겼습니다({detail}). 입력을 바꿔서 다시 해 보세요.",
     "common.label.sentences": "문장들",
     "common.label.sentence": "문장",
@@ -284,29 +287,30 @@ KO: dict[str, str] = {
     "tokens.error.no_trace": "이 토크나이저는 단계를 보여 줄 수 없습니다(trace()가 없음). lesson_lib.AutoTokenizer를 쓰세요.",
     "tokens.note.legend": "회색: 어휘 사전에 없음, 초록색: 찾음",
     # --- padding ---------------------------------------------------------------------------------
-    "padding.title.ids": "input_ids (위는 토큰, 아래는 id; 회색 = 패딩)",
+    "padding.title.ids": "input_ids (위는 토큰, 아래는 ID; 회색 = 패딩)",
     "padding.title.mask": "attention_mask (1, 파랑 = 진짜 토큰; 0, 회색 = 패딩)",
     "padding.note.shape": "모양 (B, T) = ({b}, {t}), {kind}",
     "padding.note.lists": "파이썬 리스트",
-    "padding.error.max_length": "max_length={max_length}은(는) 잘라내기(truncation)에 너무 작습니다. 문장마다 [CLS]와 [SEP]가 필요하므로 2 이상(되도록 8 이상)을 쓰세요.",
-    "padding.error.ragged_tensor": "return_tensors='{kind}'는 직사각형이 필요한데, 문장들의 토큰 수가 {lo}개에서 {hi}개로 다릅니다. 패딩을 켜거나(padding=True) return_tensors를 None으로 두고 리스트로 보세요.",
     "padding.note.ragged": "줄마다 길이가 다릅니다({lengths}). 직사각형이 아니므로 텐서가 될 수 없습니다. 패딩을 켜세요.",
     # --- layers ----------------------------------------------------------------------------------
     "layers.label.step": "단계",
     "layers.metric.norm": "벡터 길이",
     "layers.metric.cosine": "마지막 층과의 유사도",
+    "layers.metric.update": "층마다 바뀐 양",
     "layers.axis.feature": "특성 (D개 숫자 중 하나)",
     "layers.axis.label": "라벨",
     "layers.axis.layer": "임베딩 뒤 / 층 … 뒤",
     "layers.axis.embeddings": "임베딩",
     "layers.axis.norm": "벡터의 길이",
     "layers.axis.cosine": "코사인 유사도",
+    "layers.axis.update": "변화의 길이",
     "layers.title.norm": "토큰마다 은닉 상태 벡터의 길이, 층별로",
     "layers.title.cosine": "토큰마다 마지막 층 뒤의 은닉 상태와의 코사인 유사도",
+    "layers.title.update": "층마다 각 토큰 벡터가 바뀐 양, ‖h_l − h_(l−1)‖",
     "layers.legend.mean": "평균",
     "layers.note.mean_heads": "(헤드 {h}개의 평균)",
     "layers.note.no_tokens": "(이 문장에는 진짜 토큰이 없습니다)",
-    "layers.explain.embeddings": "임베딩: 토큰 ID마다 벡터 하나, 위치마다 벡터 하나(위치 임베딩)를 더한 뒤 층 정규화(LayerNorm).",
+    "layers.explain.embeddings": "임베딩: 토큰 ID마다 벡터 하나 + 위치마다 하나(BERT는 + 문장마다 하나, token_type_ids)를 더한 뒤 층 정규화(LayerNorm).",
     "layers.explain.attention_output": "어텐션 출력: 각 토큰이 다른 토큰들에게서 모은 것 (잔차를 더하기 전).",
     "layers.explain.after_attention_norm": "잔차 연결 + 층 정규화: 블록의 입력에 어텐션 출력을 더하고 정규화합니다.",
     "layers.explain.ffn_output": "피드포워드 신경망 출력: 토큰마다 따로 선형층 두 개를 지납니다.",
@@ -353,8 +357,8 @@ KO: dict[str, str] = {
     # --- config playground -----------------------------------------------------------------------
     "config.label.layers": "층 수",
     "config.label.heads": "헤드 수",
-    "config.label.width": "너비 D",
-    "config.label.ffn": "FFN 너비 F",
+    "config.label.width": "폭 D",
+    "config.label.ffn": "FFN 폭 F",
     "config.label.num_labels": "라벨 수",
     "config.part.embeddings": "임베딩",
     "config.part.layers": "층 {n}개",
@@ -372,13 +376,12 @@ KO: dict[str, str] = {
     "config.tensor.block_output": "블록 출력",
     "config.tensor.first_token": "첫 토큰",
     "config.tensor.logits": "로짓",
-    "config.error.heads": "너비 {width}은(는) 헤드 {heads}개로 똑같이 나누어지지 않습니다. {heads}의 배수(예: {lower}, {upper})를 고르거나 헤드 수를 바꾸세요.",
     "config.error.whole_number": "{name}은(는) 1 이상의 정수여야 합니다. 받은 값: {value}.",
     "config.error.model_type": "model_type {model_type}은(는) {choices} 중 하나가 아닙니다.",
     # --- explain: 어떤 단어가 예측을 만들었나 (10장) ------------------------------------------------
     "explain.label.text": "문장",
     "explain.label.target": "목표",
-    "explain.option.predicted": "예측한 레이블",
+    "explain.option.predicted": "예측한 라벨",
     "explain.button.ig": "적분 기울기 (점 {n}개)",
     "explain.method.gradient_x_input": "기울기 × 입력",
     "explain.method.integrated_gradients": "적분 기울기",
@@ -397,7 +400,9 @@ KO: dict[str, str] = {
     "explain.note.words_shown": "단어 {total}개 중 {shown}개",
 }
 
-STRINGS: dict[str, dict[str, str]] = {"ko": KO, "en": EN}
+# The error and warning messages (errors.py keeps them, so an error finds its text without importing
+# this module) are part of the same two tables: t("error.tokenize.padding", lang, ...) works too.
+STRINGS: dict[str, dict[str, str]] = {"ko": {**KO, **errors.KO}, "en": {**EN, **errors.EN}}
 
 
 def check_lang(lang) -> str:
@@ -407,31 +412,25 @@ def check_lang(lang) -> str:
     'ko'
     """
     if not isinstance(lang, str) or lang not in STRINGS:
-        raise InputValueError(
-            f"lang={lang!r} is not a language of this kit. Choose one of {list(LANGUAGES)}, e.g. lang='ko'."
-        )
+        raise InputValueError("error.i18n.unknown_language", lang=f"{lang!r}", choices=str(list(LANGUAGES)))
     return lang
 
 
-# The language of what lesson_lib says when no view is told otherwise: error messages (as they are
-# translated), the CLI, the Trainer's loss plot. A chapter's LANG cell calls set_language(LANG).
-_language = "en"
-
-
+# The language of what lesson_lib says when no view is told otherwise: error and warning messages,
+# the CLI, the Trainer's loss plot. A chapter's LANG cell calls set_language(LANG). errors.py keeps
+# the choice, because an error is written in it the moment it is raised.
 def set_language(lang: str) -> str:
     """Choose the learner's language for the whole kit: ``"ko"`` or ``"en"`` (the default).
 
-    >>> set_language("ko")
-    'ko'
+    >>> set_language("en")   # a chapter's first cell: set_language(LANG)
+    'en'
     """
-    global _language
-    _language = check_lang(lang)
-    return _language
+    return errors.use_language(check_lang(lang))
 
 
 def get_language() -> str:
     """The language chosen with :func:`set_language` (``"en"`` until then)."""
-    return _language
+    return errors.current_language()
 
 
 def placeholders(template: str) -> set[str]:

@@ -20,10 +20,12 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
-from . import checkpoint
+from . import _threads, checkpoint
 from . import functional as F
-from .errors import InputTypeError, InputValueError
+from .errors import InputTypeError, InputValueError, Phrase
 from .hub import resolve
+
+_threads.fit_torch_threads()  # every model passes through here: torch's threads fit the CPU share from now on
 
 
 class NewWeightsWarning(UserWarning):
@@ -160,17 +162,14 @@ def _as_tensor(value, name: str) -> torch.Tensor:
         return value
     if isinstance(value, str) or (isinstance(value, (list, tuple)) and value and isinstance(value[0], str)):
         # The most common first mistake: giving the model text instead of the tokenizer's ids.
-        what = "the model takes token ids, not text: model(**tokenizer(text, return_tensors='pt'))" \
-            if name != "labels" else "labels are class ids (whole numbers), e.g. labels=torch.tensor([1, 0])"
-        raise InputTypeError(f"{name} got text ({value!r:.60}); {what}.")
+        what = Phrase("error.modeling.what_text" if name != "labels" else "error.modeling.what_labels")
+        raise InputTypeError("error.modeling.text_not_ids", name=name, value=f"{value!r:.60}", what=what)
     try:
         return torch.as_tensor(value)
     except (ValueError, TypeError, RuntimeError):
-        hint = ("Give one class id per sentence, e.g. labels=torch.tensor([1, 0])." if name == "labels"
-                else "Pad the batch: tokenizer(texts, padding=True, return_tensors='pt').")
+        hint = Phrase("error.modeling.hint_labels" if name == "labels" else "error.modeling.hint_pad")
         raise InputValueError(
-            f"{name} could not be turned into a tensor ({type(value).__name__} {value!r:.60}; rows of "
-            f"different lengths, or values that are not numbers?). {hint}"
+            "error.modeling.not_a_tensor", name=name, type=type(value).__name__, value=f"{value!r:.60}", hint=hint,
         ) from None
 
 
@@ -181,18 +180,14 @@ def _as_index_tensor(value, name: str, like: torch.Tensor | None = None) -> torc
     if t.dtype == torch.bool and name != "input_ids":
         t = t.long()
     if t.is_floating_point() or t.is_complex() or t.dtype == torch.bool:
-        raise InputTypeError(
-            f"{name} must hold whole numbers (torch.long), got dtype {t.dtype}. "
-            f"Token ids come from the tokenizer: tokenizer(text, return_tensors='pt')."
-        )
+        raise InputTypeError("error.modeling.ids_dtype", name=name, dtype=str(t.dtype))
     if t.dim() == 1:  # one sentence: treat it as a batch of one
         t = t.unsqueeze(0)
     if t.dim() != 2:
-        raise InputValueError(f"{name} must have shape (batch, tokens), got shape {tuple(t.shape)}.")
+        raise InputValueError("error.modeling.ids_shape", name=name, shape=str(tuple(t.shape)))
     if like is not None and t.shape != like.shape:
         raise InputValueError(
-            f"{name} has shape {tuple(t.shape)} but input_ids has shape {tuple(like.shape)}; they must match "
-            f"token for token. Make both with the same tokenizer call."
+            "error.modeling.shape_mismatch", name=name, shape=str(tuple(t.shape)), ids_shape=str(tuple(like.shape)),
         )
     return t.long()
 
@@ -206,44 +201,34 @@ def check_inputs(config, input_ids, attention_mask, token_type_ids, unused: dict
         token_type_ids = unused.pop("token_type_ids", token_type_ids)
     extra_types = unused.pop("token_type_ids", None)
     if unused:
-        raise InputTypeError(
-            f"Unexpected argument(s) {sorted(unused)}. The model takes input_ids, attention_mask, "
-            f"token_type_ids (BERT), labels, output_hidden_states, output_attentions."
-        )
+        raise InputTypeError("error.modeling.unexpected_arguments", names=str(sorted(unused)))
     if input_ids is None:
-        raise InputValueError("input_ids is missing. Pass the tokenizer's output: model(**tokenizer(text, return_tensors='pt')).")
+        raise InputValueError("error.modeling.no_input_ids")
     ids = _as_index_tensor(input_ids, "input_ids")
     B, T = ids.shape
     if B == 0 or T == 0:
-        raise InputValueError(f"input_ids is empty (shape {(B, T)}). Tokenize at least one sentence.")
+        raise InputValueError("error.modeling.empty_input_ids", shape=str((B, T)))
     lo, hi = int(ids.min()), int(ids.max())
     if lo < 0 or hi >= config.vocab_size:
         bad = lo if lo < 0 else hi
         where = (ids == bad).nonzero()[0].tolist()
         raise InputValueError(
-            f"Token id {bad} (batch {where[0]}, position {where[1]}) is outside this model's vocabulary "
-            f"(ids 0..{config.vocab_size - 1}). Use the tokenizer that belongs to this model."
+            "error.modeling.id_outside_vocab", bad=bad, row=where[0], position=where[1], last=config.vocab_size - 1,
         )
     if T > config.max_position_embeddings:
-        raise InputValueError(
-            f"The sequence has {T} tokens but this model knows only {config.max_position_embeddings} positions. "
-            f"Truncate it: tokenizer(text, truncation=True, max_length={config.max_position_embeddings})."
-        )
+        raise InputValueError("error.modeling.too_long", T=T, positions=config.max_position_embeddings)
     if attention_mask is None:
         mask = torch.ones_like(ids)
     else:
         mask = _as_index_tensor(attention_mask, "attention_mask", like=ids)
         if not bool(((mask == 0) | (mask == 1)).all()):
-            raise InputValueError("attention_mask may only hold 0 (padding) and 1 (real token).")
+            raise InputValueError("error.modeling.mask_values")
 
     if getattr(config, "type_vocab_size", None) is None:  # DistilBERT has no token types
         if extra_types is not None or token_type_ids is not None:
             types = _as_index_tensor(extra_types if extra_types is not None else token_type_ids, "token_type_ids", like=ids)
             if bool((types != 0).any()):
-                raise InputValueError(
-                    f"{config.model_type} has no token types (no sentence-pair embedding), but token_type_ids "
-                    f"contains non-zero values. Drop token_type_ids, or use a BERT model for sentence pairs."
-                )
+                raise InputValueError("error.modeling.no_token_types", model_type=config.model_type)
         return ids, mask, None
     types = token_type_ids if token_type_ids is not None else extra_types
     if types is None:
@@ -252,8 +237,8 @@ def check_inputs(config, input_ids, attention_mask, token_type_ids, unused: dict
         types = _as_index_tensor(types, "token_type_ids", like=ids)
         if int(types.min()) < 0 or int(types.max()) >= config.type_vocab_size:
             raise InputValueError(
-                f"token_type_ids must be between 0 and {config.type_vocab_size - 1}, got values "
-                f"{sorted(set(types.flatten().tolist()))[:5]}."
+                "error.modeling.token_types", last=config.type_vocab_size - 1,
+                values=str(sorted(set(types.flatten().tolist()))[:5]),
             )
     return ids, mask, types
 
@@ -265,38 +250,25 @@ def classification_loss(config, logits: torch.Tensor, labels) -> torch.Tensor | 
     labels = _as_tensor(labels, "labels").to(logits.device)
     B, C = logits.shape
     if labels.is_complex():
-        raise InputTypeError(f"labels must be real numbers, got dtype {labels.dtype}.")
+        raise InputTypeError("error.modeling.labels_not_real", dtype=str(labels.dtype))
     if config.problem_type == "multi_label_classification":
         if tuple(labels.shape) != (B, C):
-            raise InputValueError(
-                f"labels has shape {tuple(labels.shape)}, but multi-label classification needs one 0 or 1 per "
-                f"sentence and label: shape ({B}, {C}), e.g. labels=torch.tensor([[1, 0, 1]]) for one sentence."
-            )
+            raise InputValueError("error.modeling.multi_label_shape", shape=str(tuple(labels.shape)), B=B, C=C)
         return nn.functional.binary_cross_entropy_with_logits(logits, labels.to(logits.dtype))
     if C == 1 or config.problem_type == "regression":
         if labels.numel() != B * C:  # torch would broadcast a wrong count into a wrong loss, silently
-            raise InputValueError(
-                f"labels has {labels.numel()} value(s) but regression on {B} sentence(s) with {C} output(s) "
-                f"needs {B * C}; give one target number per sentence (and output)."
-            )
+            raise InputValueError("error.modeling.regression_shape", n=labels.numel(), B=B, C=C, needed=B * C)
         return torch.mean((logits - labels.to(logits.dtype).view(B, C)) ** 2)
     if labels.is_floating_point() or labels.dtype == torch.bool:
-        raise InputTypeError(
-            f"labels must be whole-number class ids (torch.long), got dtype {labels.dtype}. "
-            f"Example: labels=torch.tensor([1, 0])."
-        )
+        raise InputTypeError("error.modeling.labels_dtype", dtype=str(labels.dtype))
     # (B,) is the shape; (B, 1) and, for one sentence, a bare number mean the same thing.
     if labels.numel() != B or labels.dim() > 2 or (labels.dim() == 2 and labels.shape[1] != 1):
-        raise InputValueError(
-            f"labels has shape {tuple(labels.shape)} but the batch has {B} sentence(s); give one class id "
-            f"per sentence, shape ({B},); e.g. for two sentences labels=torch.tensor([1, 0])."
-        )
+        raise InputValueError("error.modeling.labels_shape", shape=str(tuple(labels.shape)), B=B)
     labels = labels.reshape(-1)
     lo, hi = int(labels.min()), int(labels.max())
     if lo < 0 or hi >= C:
         raise InputValueError(
-            f"Label {lo if lo < 0 else hi} is outside 0..{C - 1}: this model has {C} labels "
-            f"({config.id2label}). Use from_pretrained(..., num_labels=N) for a head with N labels."
+            "error.modeling.label_range", label=lo if lo < 0 else hi, last=C - 1, C=C, id2label=str(config.id2label),
         )
     return F.cross_entropy(logits, labels)
 
@@ -349,8 +321,8 @@ class PreTrainedModel(nn.Module):
     def __init__(self, config):
         if not isinstance(config, self.config_class):
             raise InputTypeError(
-                f"{type(self).__name__} needs a {self.config_class.__name__}, got {type(config).__name__}. "
-                f"Example: {type(self).__name__}({self.config_class.__name__}())."
+                "error.modeling.config_type", model=type(self).__name__, config=self.config_class.__name__,
+                type=type(config).__name__,
             )
         config.validate()  # again: fields may have been changed since the config was made
         super().__init__()
@@ -411,14 +383,15 @@ class PreTrainedModel(nn.Module):
         ``ignore_mismatched_sizes=True`` says to replace that head.
         """
         if not isinstance(ignore_mismatched_sizes, bool):
-            raise InputTypeError(f"ignore_mismatched_sizes must be True or False, got {ignore_mismatched_sizes!r}.")
+            raise InputTypeError("error.modeling.ignore_mismatched_sizes", value=f"{ignore_mismatched_sizes!r}")
         source = resolve(name_or_path)
         config = checkpoint.pretrained_config(
             cls.config_class, source, num_labels=num_labels, id2label=id2label, label2id=label2id,
             overrides=config_overrides)
         model = build_on_meta(cls, config)  # shapes only: the checkpoint's tensors become the weights
+        # The kit's offline models: their merge is shared by every kernel that loads them (checkpoint.py).
         report = checkpoint.load_state(model, source.weight_files, ignore_mismatched_sizes=ignore_mismatched_sizes,
-                                       source_name=source.name)
+                                       source_name=source.name, shared=source.kind == "offline")
         model.eval()  # as in Hugging Face: dropout off until you call model.train()
         model.name_or_path = source.name
         model.load_report = report

@@ -36,9 +36,7 @@ def load_checkpoint(folder) -> tuple[dict, dict[str, Array]]:
     """``config.json`` as a dict and ``model.safetensors`` as {name: NumPy array}."""
     folder = Path(folder)
     if not (folder / "config.json").is_file() or not (folder / "model.safetensors").is_file():
-        raise CheckpointError(
-            f"{folder} needs config.json and model.safetensors. Write them with model.save_pretrained(folder)."
-        )
+        raise CheckpointError("error.numpy_forward.files_missing", folder=folder)
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     return config, load_file(str(folder / "model.safetensors"))
 
@@ -64,7 +62,7 @@ def activation(name: str, x: Array) -> Array:
         return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))  # x * Phi(x), the exact GELU
     if name == "relu":
         return np.maximum(x, 0.0)
-    raise InputValueError(f"numpy_forward knows the activations 'gelu' and 'relu', not {name!r}.")
+    raise InputValueError("error.numpy_forward.activation", name=f"{name!r}")
 
 
 def softmax(z: Array) -> Array:
@@ -141,11 +139,11 @@ def classifier_logits(config: dict, state: dict, input_ids, attention_mask=None,
     needed = {"bert": "bert.embeddings.word_embeddings.weight",
               "distilbert": "distilbert.embeddings.word_embeddings.weight"}
     if kind not in needed:
-        raise InputValueError(f"numpy_forward runs 'bert' and 'distilbert' models, not model_type {kind!r}.")
+        raise InputValueError("error.numpy_forward.model_type", kind=f"{kind!r}")
     if needed[kind] not in state:
         raise CheckpointError(
-            f"The state has no {needed[kind]!r}: it is not a {kind} sequence classifier saved by save_pretrained() "
-            f"(first names: {sorted(state)[:3]})."
+            "error.numpy_forward.not_a_classifier", needed=f"{needed[kind]!r}", kind=kind,
+            names=str(sorted(state)[:3]),
         )
     if kind == "distilbert":
         return distilbert_logits(config, state, ids, mask)

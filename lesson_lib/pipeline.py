@@ -34,7 +34,7 @@ from __future__ import annotations
 import torch
 
 from . import functional as F
-from .errors import InputTypeError, InputValueError
+from .errors import InputTypeError, InputValueError, Phrase
 from .hub import DEFAULT_MODEL
 from .models import AutoModelForSequenceClassification
 from .tokenize import AutoTokenizer
@@ -112,27 +112,23 @@ def pipeline(task: str, model=None, tokenizer=None, **options) -> TextClassifica
     >>> classifier = pipeline("text-classification", model="my_model")     # doctest: +SKIP
     """
     if not isinstance(task, str) or task not in TASKS:
-        raise InputValueError(
-            f"Unknown task {task!r}. This kit has the tasks {', '.join(map(repr, TASKS))} (the same pipeline). "
-            f"Example: pipeline('sentiment-analysis')."
-        )
+        raise InputValueError("error.pipeline.unknown_task", task=f"{task!r}", tasks=', '.join(map(repr, TASKS)))
     _check_options(**{k: v for k, v in options.items() if k != "device"})  # before any loading: fail fast
     device = options.pop("device", None)
     if device not in (None, "cpu", -1) and not (isinstance(device, torch.device) and device.type == "cpu"):
-        raise InputValueError(f"device={device!r}: this kit runs on the CPU only; leave device out or use 'cpu'.")
+        raise InputValueError("error.pipeline.device", device=f"{device!r}")
     if model is None:
         if tokenizer is not None:
-            raise InputValueError("A tokenizer was given without a model: give both, or neither (the default model).")
+            raise InputValueError("error.pipeline.tokenizer_without_model")
         model = DEFAULT_MODEL
     if isinstance(model, str):
         tokenizer = tokenizer if tokenizer is not None else model
         model = AutoModelForSequenceClassification.from_pretrained(model)
     elif not hasattr(model, "config"):
-        raise InputTypeError(f"model must be a model name, a folder or a model object, got {type(model).__name__}.")
+        raise InputTypeError("error.pipeline.model_type", type=type(model).__name__)
     if tokenizer is None:  # as Transformers does: the tokenizer saved with the model
         if not model.name_or_path:
-            raise InputValueError("This model was not loaded from a folder, so pass its tokenizer: "
-                                  "pipeline('sentiment-analysis', model=model, tokenizer=tokenizer).")
+            raise InputValueError("error.pipeline.tokenizer_needed")
         tokenizer = model.name_or_path
     if isinstance(tokenizer, str):
         tokenizer = AutoTokenizer.from_pretrained(tokenizer)
@@ -143,16 +139,15 @@ def _check_options(**options) -> dict:
     known = {"top_k", "function_to_apply", "truncation"}
     unknown = sorted(set(options) - known)
     if unknown:
-        raise InputTypeError(
-            f"pipeline option(s) {unknown} are not part of this kit (it has {sorted(known)}). "
-            f"🤗 Transformers has more; this kit refuses them instead of ignoring them."
-        )
+        raise InputTypeError("error.pipeline.unknown_options", unknown=str(unknown), known=str(sorted(known)))
     top_k = options.get("top_k", "")
     if top_k not in ("", None) and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-        raise InputValueError(f"top_k must be a whole number >= 1, or None for every label; got {top_k!r}.")
+        raise InputValueError("error.pipeline.top_k", top_k=f"{top_k!r}")
     function = options.get("function_to_apply", "default")
     if not isinstance(function, str) or function.lower() not in _FUNCTIONS:
-        raise InputValueError(f"function_to_apply must be one of {list(_FUNCTIONS)}, got {function!r}.")
+        raise InputValueError(
+            "error.pipeline.function_to_apply", choices=str(list(_FUNCTIONS)), function=f"{function!r}",
+        )
     if "function_to_apply" in options:
         options["function_to_apply"] = function.lower()
     return options
@@ -164,15 +159,12 @@ def _check_inputs(inputs) -> tuple[list[str], list[str] | None, bool]:
     items = [inputs] if one else inputs
     if not isinstance(items, (list, tuple)) or not items:
         raise InputTypeError(
-            f"The pipeline takes a text (str), a list of texts, or {{'text': ..., 'text_pair': ...}}; "
-            f"got {type(inputs).__name__}{' (empty)' if isinstance(items, (list, tuple)) else ''}."
+            "error.pipeline.inputs_type", type=type(inputs).__name__,
+            empty=Phrase("error.pipeline.empty") if isinstance(items, (list, tuple)) else "",
         )
     if all(isinstance(x, str) for x in items):
         return list(items), None, one
     if all(isinstance(x, dict) and set(x) == {"text", "text_pair"} for x in items):
         return [x["text"] for x in items], [x["text_pair"] for x in items], one
     bad = next(x for x in items if not isinstance(x, str))
-    raise InputTypeError(
-        f"Every input must be a text (str), or every input a dict {{'text': ..., 'text_pair': ...}}; "
-        f"got {bad!r:.60}. Mixed lists are not accepted."
-    )
+    raise InputTypeError("error.pipeline.mixed_inputs", bad=f"{bad!r:.60}")

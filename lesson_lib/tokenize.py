@@ -34,7 +34,7 @@ import operator
 import reprlib
 from typing import NamedTuple
 
-from .errors import InputTypeError, InputValueError
+from .errors import InputTypeError, InputValueError, Phrase
 from .tokenizer_files import (DEFAULT_MAX_LENGTH, NO_LIMIT, AutoTokenizer, TokenizerFiles,
                               backend_from_tokenizer_json, backend_from_vocab_txt, bert_normalizer,
                               keeps_file_normalizer, normalizer_spec)
@@ -79,8 +79,8 @@ class BatchEncoding(dict):
     def _row(self, batch_index: int) -> int:
         if not isinstance(batch_index, int) or not -len(self._tokens) <= batch_index < len(self._tokens):
             raise InputValueError(
-                f"batch_index={batch_index!r} is out of range: this batch has {len(self._tokens)} "
-                f"sequence(s), so use 0..{len(self._tokens) - 1}."
+                "error.tokenize.batch_index", batch_index=f"{batch_index!r}", n=len(self._tokens),
+                last=len(self._tokens) - 1,
             )
         return batch_index
 
@@ -104,10 +104,7 @@ class BatchEncoding(dict):
         import torch  # lazy: see the module docstring
 
         if not all(isinstance(v, torch.Tensor) for v in self.values()):
-            raise InputValueError(
-                "This BatchEncoding holds Python lists, not tensors, so it cannot be moved to a device. "
-                "Ask the tokenizer for tensors: tok(text, return_tensors='pt')."
-            )
+            raise InputValueError("error.tokenize.lists_to_device")
         for key in self:
             self[key] = self[key].to(device)
         return self
@@ -165,10 +162,8 @@ def truncated_lengths(n_a: int, n_b: int | None, budget: int | None, strategy: s
         return n_a, n_b - cut
     cut_text, other, n_other = ("text", "text_pair", n_b) if strategy == "only_first" else ("text_pair", "text", n_a)
     raise InputValueError(
-        f"truncation={strategy!r} may cut only {cut_text}{where}, but {other} alone has {n_other} tokens and only "
-        f"{budget} fit beside [CLS] and two [SEP] (max_length={budget + 3}), so not one token of {cut_text} would "
-        f"stay. transformers raises an error here too. Use truncation='longest_first' (cuts both) "
-        f"or a larger max_length."
+        "error.tokenize.truncation_impossible", strategy=f"{strategy!r}", cut_text=cut_text, where=where, other=other,
+        n_other=n_other, budget=budget, max_length=budget + 3,
     )
 
 
@@ -184,8 +179,7 @@ def _check_encodable(text: str, what: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError as e:
         raise InputValueError(
-            f"{what} contains {text[e.start]!r} at position {e.start}, half of a character (a lone surrogate), "
-            f"which is not valid text. Remove it, e.g. text.encode('utf-8', 'ignore').decode('utf-8')."
+            "error.tokenize.lone_surrogate", what=what, char=f"{text[e.start]!r}", position=e.start,
         ) from None
 
 
@@ -214,9 +208,7 @@ class BertTokenizer(TokenizerFiles):
         for flag, value in (("do_lower_case", do_lower_case), ("tokenize_chinese_chars", tokenize_chinese_chars),
                             ("strip_accents", strip_accents)):
             if not isinstance(value, bool) and not (flag == "strip_accents" and value is None):
-                raise InputTypeError(
-                    f"{flag} must be True or False, got {value!r}. In tokenizer_config.json write true or false."
-                )
+                raise InputTypeError("error.tokenize.flag", flag=flag, value=f"{value!r}")
         self.do_lower_case = do_lower_case
         self.strip_accents = strip_accents  # None: strip accents exactly when lower-casing
         self.tokenize_chinese_chars = tokenize_chinese_chars
@@ -225,10 +217,7 @@ class BertTokenizer(TokenizerFiles):
                           "cls_token": cls_token, "mask_token": mask_token}
         if model_max_length is not None and (isinstance(model_max_length, bool) or not isinstance(
                 model_max_length, (int, float)) or not model_max_length >= 2):  # "not >=": NaN fails too
-            raise InputValueError(
-                f"model_max_length must be a whole number >= 2 (tokens, [CLS] and [SEP] included), got "
-                f"{model_max_length!r}. Fix it in tokenizer_config.json, or pass model_max_length=512."
-            )
+            raise InputValueError("error.tokenize.model_max_length", model_max_length=f"{model_max_length!r}")
         if model_max_length is None or model_max_length > NO_LIMIT:
             model_max_length = DEFAULT_MAX_LENGTH
         self._model_max_length = int(model_max_length)
@@ -238,10 +227,7 @@ class BertTokenizer(TokenizerFiles):
         elif vocab_file is not None:
             self._backend = backend_from_vocab_txt(vocab_file, self._specials)
         else:
-            raise InputValueError(
-                "A BertTokenizer needs a vocabulary: pass vocab_file='.../vocab.txt' (or tokenizer_file="
-                "'.../tokenizer.json'), or use BertTokenizer.from_pretrained(lesson_lib.DEFAULT_MODEL)."
-            )
+            raise InputValueError("error.tokenize.no_vocabulary")
         # Our call does truncation and padding itself (in Python, readable); a tokenizer.json
         # may carry its own settings (the offline model's says 128), which must not apply.
         self._backend.no_truncation()
@@ -279,7 +265,7 @@ class BertTokenizer(TokenizerFiles):
         rows = []
         for i, (a, b) in enumerate(zip(firsts, seconds)):
             # 3. truncate, leaving room for the special tokens
-            where = f" (pair {i} of the batch)" if is_batch else ""
+            where = Phrase("error.tokenize.pair_of_batch", i=i) if is_batch else ""
             n_a, n_b = truncated_lengths(len(a.ids), None if b is None else len(b.ids), budget, strategy, where)
             # 4. add the special tokens: [CLS] a [SEP], or [CLS] a [SEP] b [SEP]
             row = self._special(self.cls_token, 0) + Row.of_text(a, n_a, 0) + self._special(self.sep_token, 0)
@@ -316,60 +302,52 @@ class BertTokenizer(TokenizerFiles):
     def _check_inputs(self, text, text_pair, unsupported) -> tuple[list[str], list[str] | None, bool]:
         """(texts, pairs or None, whether a batch was given), or an error that says what to pass."""
         if unsupported:  # options copied from transformers code (is_split_into_words, stride, ...)
-            raise InputTypeError(
-                f"The tokenizer has no option {sorted(unsupported)}. It takes text, text_pair, padding, truncation, "
-                f"max_length, return_tensors, return_attention_mask and return_token_type_ids."
-            )
+            raise InputTypeError("error.tokenize.unknown_options", names=str(sorted(unsupported)))
         texts, is_batch = self._check_text(text)
         if text_pair is None:
             return texts, None, is_batch
         pairs, pairs_are_batch = self._check_text(text_pair, "text_pair")
         if is_batch != pairs_are_batch:
             raise InputTypeError(
-                f"text is {'a list' if is_batch else 'one str'} but text_pair is "
-                f"{'a list' if pairs_are_batch else 'one str'}. "
-                f"Pass two str, tok('Is it good?', 'It is great.'), or two lists of the same length, one pair "
-                f"per position: tok([a1, a2], [b1, b2])."
+                "error.tokenize.pair_kinds",
+                text_kind=Phrase("error.tokenize.kind_list") if is_batch else Phrase("error.tokenize.kind_str"),
+                pair_kind=Phrase("error.tokenize.kind_list") if pairs_are_batch else Phrase("error.tokenize.kind_str"),
             )
         if len(texts) != len(pairs):
-            raise InputValueError(
-                f"{len(texts)} texts but {len(pairs)} text_pairs: each text needs exactly one pair. To pair one "
-                f"text with many, repeat it: tok([question] * len(passages), passages)."
-            )
+            raise InputValueError("error.tokenize.pair_counts", n_texts=len(texts), n_pairs=len(pairs))
         return texts, pairs, is_batch
 
     @staticmethod
     def _check_text(text, name: str = "text") -> tuple[list[str], bool]:
-        where = "the batch" if name == "text" else name
+        where = Phrase("error.tokenize.the_batch") if name == "text" else name
         if isinstance(text, str):
-            _check_encodable(text, "The text" if name == "text" else name)
+            _check_encodable(text, Phrase("error.tokenize.the_text") if name == "text" else name)
             return [text], False
         if isinstance(text, (list, tuple)):
             if not text:
-                raise InputValueError(
-                    f"{where[0].upper() + where[1:]} is empty ([]). Expected a list with at least one string, "
-                    f"e.g. tok(['I love it.'])."
-                )
+                if name == "text":
+                    raise InputValueError("error.tokenize.empty_batch")
+                raise InputValueError("error.tokenize.empty_list", name=name[0].upper() + name[1:])
             for i, item in enumerate(text):
                 if not isinstance(item, str):
                     raise InputTypeError(
-                        f"Item {i} of {where} is {reprlib.repr(item)} ({type(item).__name__}); every item must be a str. "
-                        f"Remove it or convert it, e.g. [str(t) for t in texts if t is not None]."
+                        "error.tokenize.item_type", i=i, where=where, item=reprlib.repr(item),
+                        type=type(item).__name__,
                     )
-                _check_encodable(item, f"Item {i} of {where}")
+                _check_encodable(item, Phrase("error.tokenize.item_of", i=i, where=where))
             return list(text), True
         if text is None:
-            hint = "pass text, e.g. tok('I love it.')."
+            hint = Phrase("error.tokenize.hint_none")
         elif isinstance(text, bytes):
-            hint = "decode the bytes first: tok(data.decode('utf-8'))."
+            hint = Phrase("error.tokenize.hint_bytes")
         elif isinstance(text, (int, float)):
-            hint = f"to tokenize a number, pass it as text: tok(str({text!r}))."
+            hint = Phrase("error.tokenize.hint_number", value=f"{text!r}")
         else:  # a numpy array, a pandas Series, a generator, ...
-            hint = "turn a collection of texts into a list first: tok(list(texts))."
-        who = "The tokenizer takes" if name == "text" else f"{name} must be"
-        raise InputTypeError(
-            f"{who} a str or a list of str, got {reprlib.repr(text)} ({type(text).__name__}); {hint}"
-        )
+            hint = Phrase("error.tokenize.hint_collection")
+        got = {"value": reprlib.repr(text), "type": type(text).__name__, "hint": hint}
+        if name == "text":
+            raise InputTypeError("error.tokenize.text_type", **got)
+        raise InputTypeError("error.tokenize.pair_type", name=name, **got)
 
     def _check_lengths(self, padding, truncation, max_length, pairs: bool = False) -> tuple:
         """Turn the options into (pad_to, budget, strategy).
@@ -379,28 +357,25 @@ class BertTokenizer(TokenizerFiles):
         strategy: "longest_first", "only_first" or "only_second" (see ``truncated_lengths``).
         """
         if not _is_choice(padding, PADDING_CHOICES):
-            raise InputValueError(f"padding={padding!r} is not an option. Use one of {list(PADDING_CHOICES)}.")
+            raise InputValueError(
+                "error.tokenize.padding", padding=f"{padding!r}", choices=str(list(PADDING_CHOICES)),
+            )
         if not _is_choice(truncation, TRUNCATION_CHOICES):
             raise InputValueError(
-                f"truncation={truncation!r} is not an option. Use one of {list(TRUNCATION_CHOICES)}."
+                "error.tokenize.truncation", truncation=f"{truncation!r}", choices=str(list(TRUNCATION_CHOICES)),
             )
         if truncation == "only_second" and not pairs:
-            raise InputValueError(
-                "truncation='only_second' cuts the second text of sentence pairs, and this call has no text_pair. "
-                "Use truncation=True for one text, or pass the pair: tok(text, text_pair, truncation='only_second')."
-            )
+            raise InputValueError("error.tokenize.only_second_without_pair")
         if max_length is not None and not isinstance(max_length, bool) and hasattr(max_length, "__index__"):
             max_length = operator.index(max_length)  # a numpy integer is a whole number too
         if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1):
             raise InputValueError(
-                f"max_length must be a positive whole number (or None), got {max_length!r}. "
-                f"For this model use at most {self.model_max_length}, e.g. max_length=128."
+                "error.tokenize.max_length", max_length=f"{max_length!r}", model_max_length=self.model_max_length,
             )
         if padding == "max_length" and max_length is not None and max_length > self.model_max_length:
             # Padding 1e9 tokens would fill the memory first; the model could not read them anyway.
             raise InputValueError(
-                f"padding='max_length' with max_length={max_length} would make every sequence {max_length} tokens "
-                f"long, but this model reads at most {self.model_max_length}. Use max_length <= {self.model_max_length}."
+                "error.tokenize.max_length_too_long", max_length=max_length, model_max_length=self.model_max_length,
             )
         limit = self.model_max_length if max_length is None else max_length
         pads = padding not in (False, "do_not_pad")
@@ -409,11 +384,8 @@ class BertTokenizer(TokenizerFiles):
         cut_to = None if truncation in (False, "do_not_truncate") else limit
         n_specials = 3 if pairs else 2  # [CLS] a [SEP] (b [SEP])
         if cut_to is not None and cut_to < n_specials:
-            what = "a pair needs [CLS] and two [SEP], so 3" if pairs else "every sequence needs [CLS] and [SEP], so 2"
-            raise InputValueError(
-                f"max_length={cut_to} is too small: {what} is the minimum when truncating (and then no text is "
-                f"left). Use e.g. max_length=128. (transformers does not truncate at all then.)"
-            )
+            what = Phrase("error.tokenize.minimum_pair" if pairs else "error.tokenize.minimum_single")
+            raise InputValueError("error.tokenize.max_length_too_small", cut_to=cut_to, what=what)
         pad_to = limit if padding == "max_length" else "longest" if pads else None
         strategy = "longest_first" if truncation in (True, "longest_first") else truncation
         return pad_to, None if cut_to is None else cut_to - n_specials, strategy
@@ -423,24 +395,16 @@ class BertTokenizer(TokenizerFiles):
         if return_tensors in ("tf", "jax", "mlx"):
             framework = {"tf": "TensorFlow", "jax": "JAX", "mlx": "MLX"}[return_tensors]
             raise InputValueError(
-                f"return_tensors={return_tensors!r}: {framework} is not part of this kit, which runs on PyTorch. "
-                f"Use return_tensors='pt' (torch tensors) or 'np' (numpy arrays)."
+                "error.tokenize.framework", return_tensors=f"{return_tensors!r}", framework=framework,
             )
         if not _is_choice(return_tensors, TENSOR_CHOICES):
-            raise InputValueError(
-                f"return_tensors={return_tensors!r} is not an option. Use 'pt' (torch tensors), "
-                f"'np' (numpy arrays) or None (Python lists)."
-            )
+            raise InputValueError("error.tokenize.return_tensors", return_tensors=f"{return_tensors!r}")
 
     @staticmethod
     def _to_tensors(data: dict, return_tensors: str, texts: list[str]) -> dict:
         lengths = sorted({len(row) for row in data["input_ids"]})
         if len(lengths) > 1:
-            raise InputValueError(
-                f"Cannot make one tensor from {len(texts)} sequences of different lengths ({lengths[0]} to "
-                f"{lengths[-1]} tokens): a tensor is a rectangle. Pass padding=True to pad them to the same "
-                f"length (and truncation=True to cut overly long ones)."
-            )
+            raise InputValueError("error.tokenize.ragged", n=len(texts), shortest=lengths[0], longest=lengths[-1])
         if return_tensors == "pt":
             import torch  # lazy: see the module docstring
 
@@ -458,7 +422,7 @@ class BertTokenizer(TokenizerFiles):
         """
         texts, is_batch = self._check_text(text)
         if is_batch:
-            raise InputTypeError("tokenize() takes one str. For a list, use [tok.tokenize(t) for t in texts].")
+            raise InputTypeError("error.tokenize.tokenize_one_str")
         return self._backend.encode(texts[0], add_special_tokens=False).tokens
 
     def trace(self, text: str) -> TokenizeTrace:
@@ -476,7 +440,7 @@ class BertTokenizer(TokenizerFiles):
         """
         texts, is_batch = self._check_text(text)
         if is_batch:
-            raise InputTypeError("trace() takes one str. For a list, use [tok.trace(t) for t in texts].")
+            raise InputTypeError("error.tokenize.trace_one_str")
         if self._wordpiece is None:
             self._wordpiece = self._by_hand()
         return self._wordpiece.trace(texts[0])
@@ -489,8 +453,9 @@ class BertTokenizer(TokenizerFiles):
         for part, spec in parts.items():
             if (spec or {}).get("type") != wanted[part]:
                 raise InputValueError(
-                    f"trace() writes out BERT's {part} ({wanted[part]}), but this tokenizer's is "
-                    f"{(spec or {}).get('type')}. tok(text) and tok.tokenize(text) work; trace() does not."
+                    "error.tokenize.trace_pipeline",
+                    part=Phrase("error.tokenize.part_pre_tokenizer") if part == "pre-tokeniser" else Phrase("error.tokenize.part_model"),
+                    wanted=wanted[part], found=str((spec or {}).get('type')),
                 )
         model = pipeline["model"]
         return WordPieceTokenizer(
@@ -506,7 +471,7 @@ class BertTokenizer(TokenizerFiles):
             found = self._backend.token_to_id(tokens)
             return self.unk_token_id if found is None else found
         if not isinstance(tokens, (list, tuple)) or not all(isinstance(t, str) for t in tokens):
-            raise InputTypeError(f"convert_tokens_to_ids() takes a str or a list of str, got {tokens!r}.")
+            raise InputTypeError("error.tokenize.tokens_type", tokens=f"{tokens!r}")
         return [self.convert_tokens_to_ids(t) for t in tokens]
 
     def _id_list(self, ids, what: str) -> tuple[list[int], bool]:
@@ -516,12 +481,12 @@ class BertTokenizer(TokenizerFiles):
         single = isinstance(ids, int) and not isinstance(ids, bool)
         ids = [ids] if single else ids
         if not isinstance(ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            hint = " For a batch (a list of lists), use batch_decode()." if isinstance(ids, (list, tuple)) else ""
-            raise InputTypeError(f"{what} takes an int or a flat list of ints (or a 1-D tensor), got {ids!r:.80}.{hint}")
+            hint = Phrase("error.tokenize.hint_batch_decode") if isinstance(ids, (list, tuple)) else ""
+            raise InputTypeError("error.tokenize.ids_type", what=what, ids=f"{ids!r:.80}", hint=hint)
         size = len(self)
         for i in ids:
             if not 0 <= i < size:
-                raise InputValueError(f"Token id {i} is outside the vocabulary: ids go from 0 to {size - 1}.")
+                raise InputValueError("error.tokenize.id_outside_vocab", i=i, last=size - 1)
         return list(ids), single
 
     def convert_ids_to_tokens(self, ids) -> str | list[str]:
@@ -544,7 +509,7 @@ class BertTokenizer(TokenizerFiles):
         if hasattr(sequences, "tolist"):
             sequences = sequences.tolist()
         if not isinstance(sequences, (list, tuple)):
-            raise InputTypeError(f"batch_decode() takes a list of id lists (or a 2-D tensor), got {sequences!r:.80}.")
+            raise InputTypeError("error.tokenize.sequences_type", sequences=f"{sequences!r:.80}")
         return [self.decode(row, skip_special_tokens=skip_special_tokens) for row in sequences]
 
     # --- properties ----------------------------------------------------------------------------

@@ -106,8 +106,8 @@ def check_specials(vocab: dict[str, int], specials: dict[str, str], source) -> N
     for name, token in specials.items():
         if token not in vocab:
             raise CheckpointError(
-                f"The {name} {token!r} is not in the vocabulary {source}. A BERT vocabulary must "
-                f"contain {list(specials.values())}; check the file, or pass {name}=... to match it."
+                "error.tokenizer_files.special_missing", name=name, token=f"{token!r}", source=source,
+                specials=str(list(specials.values())),
             )
 
 
@@ -117,8 +117,7 @@ def backend_from_tokenizer_json(tokenizer_file, specials: dict[str, str]) -> Tok
         backend = Tokenizer.from_file(str(tokenizer_file))
     except Exception as e:  # the Rust side raises plain Exception for a broken file
         raise CheckpointError(
-            f"Cannot read {tokenizer_file}: {e}. Delete it to fall back to vocab.txt, or re-save "
-            f"the tokenizer with save_pretrained()."
+            "error.tokenizer_files.unreadable_json", tokenizer_file=tokenizer_file, detail=str(e),
         ) from None
     check_specials(backend.get_vocab(with_added_tokens=True), specials, tokenizer_file)
     return backend
@@ -133,8 +132,7 @@ def backend_from_vocab_txt(vocab_file: Path, specials: dict[str, str]) -> Tokeni
         lines = Path(vocab_file).read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as e:
         raise CheckpointError(
-            f"Cannot read the vocabulary {vocab_file}: {e}. A vocab.txt is UTF-8 text, one token per line; "
-            f"re-save it with tokenizer.save_pretrained(), or use lesson_lib.DEFAULT_MODEL."
+            "error.tokenizer_files.unreadable_vocab", vocab_file=vocab_file, detail=str(e),
         ) from None
     if lines and lines[-1] == "":
         lines.pop()  # the file ends with a newline
@@ -163,10 +161,7 @@ def tokenizer_kwargs(source: hub.Source, overrides: dict) -> dict:
     special_map = _read_optional_json(folder / "special_tokens_map.json")
     tokenizer_file, vocab_file = folder / "tokenizer.json", folder / "vocab.txt"
     if not tokenizer_file.is_file() and not vocab_file.is_file():
-        raise CheckpointError(
-            f"{folder} has no tokenizer.json and no vocab.txt, so there is no vocabulary to load. "
-            f"Expected a folder written by tokenizer.save_pretrained(), or use lesson_lib.DEFAULT_MODEL."
-        )
+        raise CheckpointError("error.tokenizer_files.no_vocabulary", folder=folder)
     kwargs = {"name_or_path": source.name}
     spec = None
     if tokenizer_file.is_file():
@@ -181,9 +176,8 @@ def tokenizer_kwargs(source: hub.Source, overrides: dict) -> dict:
     changed = [key for key in NORMALIZER_FLAGS if key in overrides]
     if changed and keeps_file_normalizer(spec):
         raise InputValueError(
-            f"{tokenizer_file} has its own normaliser ({_describe(spec)}), which {changed[0]}=... cannot change. "
-            f"Load it without {', '.join(changed)}, or give the backend another normaliser with the tokenizers "
-            f"library and save it again."
+            "error.tokenizer_files.own_normalizer", tokenizer_file=tokenizer_file, normalizer=_describe(spec),
+            option=changed[0], options=', '.join(changed),
         )
     for key in SPECIAL_NAMES:
         value = _token_text(config.get(key, special_map.get(key)))
@@ -285,7 +279,7 @@ class AutoTokenizer:
     """
 
     def __init__(self):
-        raise InputTypeError("Use AutoTokenizer.from_pretrained(name_or_folder); AutoTokenizer() makes nothing.")
+        raise InputTypeError("error.tokenizer_files.not_built_directly")
 
     @classmethod
     def from_pretrained(cls, name_or_dir, **overrides):
@@ -299,8 +293,8 @@ class AutoTokenizer:
             tok_cls = classes.get(name.removesuffix("Fast")) if isinstance(name, str) else None
             if tok_cls is None:
                 raise CheckpointError(
-                    f"{folder / 'tokenizer_config.json'} asks for tokenizer_class={name!r}; this kit has "
-                    f"{sorted(classes)}. Use a BERT or DistilBERT model, e.g. lesson_lib.DEFAULT_MODEL."
+                    "error.tokenizer_files.tokenizer_class", config_file=folder / 'tokenizer_config.json',
+                    name=f"{name!r}", classes=str(sorted(classes)),
                 )
             return tok_cls._from_source(source, **overrides)
         if name in AS_WRITTEN and config.get("model_input_names"):
@@ -311,7 +305,7 @@ class AutoTokenizer:
         model_type = _read_optional_json(Path(config_file)).get("model_type")
         if model_type is not None and model_type not in by_model_type:
             raise CheckpointError(
-                f"{config_file} says model_type={model_type!r}; this kit has tokenizers for "
-                f"{sorted(by_model_type)}. Use a BERT or DistilBERT model, e.g. lesson_lib.DEFAULT_MODEL."
+                "error.tokenizer_files.model_type", config_file=config_file, model_type=f"{model_type!r}",
+                supported=str(sorted(by_model_type)),
             )
         return by_model_type.get(model_type, by_model_type["bert"])._from_source(source, **overrides)

@@ -100,12 +100,13 @@ class TrainingArguments:
         ours = {f.name: f.default for f in fields(self)}
         for name in settings:
             if name in RENAMED:
-                raise InputTypeError(f"TrainingArguments has no {name!r} in Transformers 5 (nor here): use {RENAMED[name]}.")
+                raise InputTypeError("error.trainer.renamed_argument", name=f"{name!r}", new=RENAMED[name])
             if name in NOT_IN_THIS_KIT:
-                raise InputTypeError(f"{name!r} is a setting of Transformers' TrainingArguments that this kit does not "
-                                     f"have (it keeps the ones a first training run needs: {', '.join(sorted(ours))}).")
+                raise InputTypeError(
+                    "error.trainer.transformers_only", name=f"{name!r}", ours=', '.join(sorted(ours)),
+                )
             if name not in ours:
-                raise InputTypeError(f"TrainingArguments has no setting {name!r}. Settings: {', '.join(sorted(ours))}.")
+                raise InputTypeError("error.trainer.unknown_setting", name=f"{name!r}", ours=', '.join(sorted(ours)))
         for name, default in {**ours, **settings}.items():
             setattr(self, name, default)
         self.output_dir = "trainer_output" if output_dir is None else str(output_dir)
@@ -113,13 +114,16 @@ class TrainingArguments:
                               ("eval_strategy", STRATEGIES), ("save_strategy", STRATEGIES),
                               ("train_sampling_strategy", SAMPLING)]:
             if getattr(self, name) not in choices:
-                raise InputValueError(f"{name}={getattr(self, name)!r}: this kit has {', '.join(map(repr, choices))}.")
+                raise InputValueError(
+                    "error.trainer.choice", name=name, value=f"{getattr(self, name)!r}",
+                    choices=', '.join(map(repr, choices)),
+                )
         for name in ("per_device_train_batch_size", "per_device_eval_batch_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InputValueError(f"{name} must be a whole number >= 1, got {value!r}.")
+                raise InputValueError("error.trainer.whole_number", name=name, value=f"{value!r}")
         if not self.learning_rate > 0 or not (self.num_train_epochs > 0 or self.max_steps > 0):
-            raise InputValueError("learning_rate and num_train_epochs (or max_steps) must be > 0.")
+            raise InputValueError("error.trainer.rate_and_epochs")
 
 
 class DataCollatorWithPadding:
@@ -195,14 +199,12 @@ class Trainer:
         if not_here:
             name = sorted(not_here)[0]
             if name in RENAMED:
-                raise InputTypeError(f"Trainer has no {name!r} in Transformers 5 (nor here): use {RENAMED[name]}.")
-            raise InputTypeError(f"Trainer({name}=...) is not part of this kit. It takes model, args, data_collator, "
-                                 f"train_dataset, eval_dataset, processing_class, compute_metrics.")
+                raise InputTypeError("error.trainer.renamed_trainer_argument", name=f"{name!r}", new=RENAMED[name])
+            raise InputTypeError("error.trainer.unknown_argument", name=name)
         if model is None or not isinstance(model, torch.nn.Module):
-            raise InputTypeError(f"Trainer needs a model (a torch.nn.Module), got {type(model).__name__}.")
+            raise InputTypeError("error.trainer.model_type", type=type(model).__name__)
         if data_collator is None and processing_class is None:
-            raise InputValueError("Give the Trainer the tokenizer (processing_class=tok), so it can pad the "
-                                  "batches, or your own data_collator.")
+            raise InputValueError("error.trainer.no_tokenizer")
         self.model, self.args = model, args if args is not None else TrainingArguments()
         self.train_dataset, self.eval_dataset = train_dataset, eval_dataset
         self.processing_class, self.compute_metrics = processing_class, compute_metrics
@@ -286,7 +288,7 @@ class Trainer:
             if param.requires_grad:
                 (no_decay if name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name else decay).append(param)
         if not decay and not no_decay:
-            raise InputValueError("No parameter of the model has requires_grad=True, so there is nothing to train.")
+            raise InputValueError("error.trainer.nothing_to_train")
         a = self.args
         return torch.optim.AdamW([{"params": decay, "weight_decay": a.weight_decay},
                                   {"params": no_decay, "weight_decay": 0.0}],
@@ -350,7 +352,7 @@ class Trainer:
         """``eval_loss`` and ``eval_<metric>`` on the evaluation set, also added to ``state.log_history``."""
         data = eval_dataset if eval_dataset is not None else self.eval_dataset
         if data is None:
-            raise InputValueError("No evaluation data: Trainer(..., eval_dataset=...) or trainer.evaluate(data).")
+            raise InputValueError("error.trainer.no_eval_data")
         metrics = self.predict(data, metric_key_prefix="eval").metrics
         self._log(dict(metrics))
         return {**metrics, "epoch": round(self.state.epoch, 4)}
@@ -366,19 +368,16 @@ class Trainer:
 
 def _check_dataset(data, what: str):
     if data is None:
-        raise InputValueError(f"No {what}: give the Trainer a list of tokenized examples.")
+        raise InputValueError("error.trainer.no_data", what=what)
     try:
         n, first = len(data), data[0] if len(data) else None
     except TypeError:
-        raise InputTypeError(f"{what} must be a list (or a torch Dataset) of examples, got {type(data).__name__}.") from None
+        raise InputTypeError("error.trainer.data_type", what=what, type=type(data).__name__) from None
     if n == 0:
-        raise InputValueError(f"{what} is empty.")
+        raise InputValueError("error.trainer.empty_data", what=what)
     if not isinstance(first, dict) or "input_ids" not in first:
         keys = sorted(first) if isinstance(first, dict) else type(first).__name__
-        raise InputValueError(
-            f"Each example of {what} must be a tokenized dict with input_ids (got {keys}). Tokenize first, e.g. "
-            f"[{{**tok(row['text']), 'label': row['label']}} for row in rows]."
-        )
+        raise InputValueError("error.trainer.not_tokenized", what=what, keys=str(keys))
     return data
 
 
@@ -387,7 +386,7 @@ def _steps(value, total: int) -> int:
     if isinstance(value, float) and 0 < value < 1:
         return max(1, math.ceil(value * total))
     if value is None or value < 1:
-        raise InputValueError(f"A steps setting must be >= 1 (or a share between 0 and 1), got {value!r}.")
+        raise InputValueError("error.trainer.steps_setting", value=f"{value!r}")
     return int(value)
 
 

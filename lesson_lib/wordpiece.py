@@ -209,8 +209,7 @@ class WordPieceTokenizer:
                   "StripAccents": ("accents_stripped", lambda c: cls._strip_marks(c, ("Mn", "Mc", "Me")))}
         if kind not in simple:
             raise InputValueError(
-                f"trace() writes out the normaliser steps {sorted(simple) + ['BertNormalizer']}, and this "
-                f"tokenizer's normaliser has a {kind!r} step. tok(text) and tok.tokenize(text) work; trace() does not."
+                "error.wordpiece.trace_normalizer", steps=str(sorted(simple) + ['BertNormalizer']), kind=f"{kind!r}",
             )
         return [simple[kind]]
 

@@ -1,10 +1,11 @@
-"""ClassifyView: the whole pipeline behind one text box (chapters 00, 06, 08)."""
+"""ClassifyView: the whole pipeline behind one text box (chapters 00, 08, 09), and which model reads a text."""
 
 from __future__ import annotations
 
 import torch
 
-from lesson_lib.views import ClassifyView, classify
+# From the module itself: the package name `classify` would also name this module (lazy imports in views/__init__.py).
+from lesson_lib.views.classify import ClassifyView, classify
 
 
 def _tokenizer():
@@ -48,3 +49,67 @@ def test_the_prediction_has_one_title_not_two_on_top_of_each_other():
     texts = [text for artist in fig.findobj(Labels) for text in artist.texts]
     assert texts.count(t("classify.title.prediction", "en", label="POSITIVE", probability=0.75)) == 1
     assert t("softmax.title.probabilities", "en", temperature="1") not in texts
+
+
+def test_pick_model_sends_hangul_to_the_korean_model_only_when_there_is_one():
+    from lesson_lib.views.classify import pick_model
+
+    both = {"en": None, "ko": None}
+    assert pick_model("이 영화 정말 재미있어요", both) == "ko"
+    assert pick_model("완전 awesome 한 영화", both) == "ko"  # one Hangul word makes it Korean
+    assert pick_model("ㅋㅋㅋ", both) == "ko"  # compatibility jamo, as typed on a phone
+    assert pick_model("\u1100\u1161", both) == "ko"  # conjoining jamo (what NFD leaves of 가)
+    assert pick_model("What a film.", both) == "en"
+    assert pick_model("Café ☕ 2024", both) == "en"  # accents and symbols are not Hangul
+    assert pick_model("이 영화 정말 재미있어요", {"en": None}) == "en"  # no Korean model: the only one there is
+
+
+def test_korean_text_goes_to_the_korean_model_and_says_so(tiny_bert):
+    from lesson_lib import KOREAN_MODEL, AutoModelForSequenceClassification, AutoTokenizer
+
+    ko_tok = AutoTokenizer.from_pretrained(KOREAN_MODEL)
+    ko_model = AutoModelForSequenceClassification.from_pretrained(KOREAN_MODEL)
+    view = ClassifyView(tiny_bert, _tokenizer(), text="이 영화 정말 재미있어요", korean=KOREAN_MODEL, lang="en")
+    assert view.reader == "ko" and view.message_text == ""
+    # The Korean vocabulary's tokens (whole syllables, a whole word), not the English one's jamo and [UNK].
+    assert view.tokens.value == "<code>lesson-lib/ko-bert-nsmc: 6 tokens: [CLS] 이 영화 정말 재미있어요 [SEP]</code>"
+    assert repr(view) == "ClassifyView(labels=['NEGATIVE', 'POSITIVE'], model='ko', lang='en')"
+    korean_png = view.png
+    # The picture is the Korean model's prediction: the same bars as render_prediction of its probabilities.
+    probs, _ = classify(ko_model, ko_tok, ["이 영화 정말 재미있어요"])
+    from lesson_lib.views import render_prediction
+    from lesson_lib.views._style import figure_png
+
+    assert korean_png == figure_png(render_prediction(probs[0], ["NEGATIVE", "POSITIVE"], text="이 영화 정말 재미있어요",
+                                                       lang="en"))
+
+    view.text.value = "good"  # English text: back to the first model, with its own labels
+    assert view.reader == "en" and repr(view) == "ClassifyView(labels=['LABEL_0', 'LABEL_1'], model='en', lang='en')"
+    assert view.tokens.value.startswith("<code>") and "good" in view.tokens.value and view.png != korean_png
+    view.text.value = "이 영화 정말 재미있어요"  # from the cache: the token line and labels follow the text again
+    assert view.reader == "ko" and view.png == korean_png and view.tokens.value.startswith("<code>lesson-lib/ko-bert-nsmc")
+
+
+def test_without_korean_a_korean_sentence_stays_with_the_one_model(tiny_bert):
+    view = ClassifyView(tiny_bert, _tokenizer(), text="이 영화 정말 재미있어요", lang="ko")
+    assert view.reader == "en" and repr(view) == "ClassifyView(labels=['LABEL_0', 'LABEL_1'], lang='ko')"
+    assert "[UNK]" in view.tokens.value and "lesson-lib" not in view.tokens.value
+
+
+def test_a_wrong_korean_argument_says_what_to_pass(tiny_bert):
+    import pytest
+
+    from lesson_lib.errors import InputTypeError
+
+    with pytest.raises(InputTypeError, match=r"korean= takes \(model, tokenizer\)"):
+        ClassifyView(tiny_bert, _tokenizer(), korean=tiny_bert)
+
+
+def test_the_prediction_shows_the_sentence_it_classifies(tiny_bert):
+    """A stored picture of bars means nothing without its sentence (issue 16): the view writes it above them."""
+    from lesson_lib.views._speedups import Labels
+
+    view = ClassifyView(tiny_bert, _tokenizer(), text="good", lang="en")
+    fig = view._figure()
+    texts = [text for artist in fig.findobj(Labels) for text in artist.texts]
+    assert "\u201cgood\u201d" in texts

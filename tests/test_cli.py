@@ -17,6 +17,7 @@ import unicodedata
 import pytest
 
 from helpers import ROOT, SEED_IDS, SEED_TEXTS
+import lesson_lib
 from lesson_lib import AutoTokenizer, hub
 from lesson_lib.__main__ import WORDS, main
 
@@ -115,6 +116,9 @@ def test_a_missing_model_folder_is_one_line_and_exit_code_2(capsys, tmp_path, la
     assert code == 2 and out == ""
     assert err.startswith(prefix) and err.count("\n") == 1 and "Traceback" not in err
     assert str(missing) in err and "save_pretrained" in err  # what was wrong, and what to do
+    # The library's message itself is in the CLI's language, and the choice does not outlive main().
+    assert ("폴더" in err and "There is no folder" not in err) if lang == "ko" else "There is no folder" in err
+    assert lesson_lib.get_language() == "en"
 
 
 @pytest.mark.parametrize("argv, phrase", [

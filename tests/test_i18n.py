@@ -84,3 +84,30 @@ def test_computed_keys_exist():
         assert f"config.tensor.{name}" in EN
     for reason in ("no_match", "too_long"):
         assert f"tokens.note.unk_{reason}" in EN
+
+
+@pytest.mark.parametrize("key", sorted(set(i18n.STRINGS["en"]) - set(EN)))
+def test_error_texts_have_the_same_placeholders_in_both_languages(key):
+    """lesson_lib's error and warning messages (kept in errors.py) are part of the same tables."""
+    ko, en = i18n.STRINGS["ko"][key], i18n.STRINGS["en"][key]
+    assert key.split(".")[0] in ("error", "warning") and all(re.fullmatch(r"[a-z0-9_]+", p) for p in key.split("."))
+    assert placeholders(ko) == placeholders(en) and ko.strip() and en.strip()
+
+
+def test_set_language_chooses_the_language_of_errors():
+    import torch
+
+    from lesson_lib import functional, get_language, set_language
+
+    try:
+        assert get_language() == "en"
+        set_language("ko")
+        with pytest.raises(InputValueError, match="중 하나를 고르세요"):
+            t("common.error.empty_text", "de")
+        with pytest.raises(InputValueError) as err:
+            functional.softmax(torch.zeros(2), temperature=0)
+        assert str(err.value) == t("error.functional.temperature", "ko", temperature=0)
+    finally:
+        set_language("en")
+    with pytest.raises(InputValueError, match="is not a language of this kit"):
+        t("common.error.empty_text", "de")

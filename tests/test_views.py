@@ -168,13 +168,15 @@ def test_pad_batch_equals_the_tokenizer(tok):
 
 
 @pytest.mark.parametrize("kwargs, key", [
-    (dict(padding=False, return_tensors="pt"), "padding.error.ragged_tensor"),
-    (dict(padding=True, truncation=True, max_length=1), "padding.error.max_length"),
+    (dict(padding=False, return_tensors="pt"), "error.tokenize.ragged"),
+    (dict(padding=True, truncation=True, max_length=1), "error.tokenize.max_length_too_small"),
 ])
 def test_pad_batch_mistakes_have_keys(tok, kwargs, key):
-    with pytest.raises(ViewError) as err:
+    # The tokenizer's own errors, not a re-check in the view: their key gives the text in either language.
+    with pytest.raises(InputValueError) as err:
         pad_batch(tok, ["Hi", "Hello there you"], **kwargs)
-    assert err.value.key == key and isinstance(err.value, InputValueError)
+    assert err.value.key == key and not isinstance(err.value, ViewError)
+    assert err.value.text("ko") != err.value.text("en")
     with pytest.raises(ViewError, match="no sentences|There are no"):
         pad_batch(tok, ["", "   "])
 
@@ -198,7 +200,7 @@ def test_padding_view(tok, tmp_path):
     view.max_length.value = 8
     view.truncation.value = False
     view.padding.value = False  # rows of 14 and 11 tokens, but return_tensors='pt'
-    assert "needs a rectangle" in view.message_text
+    assert "a tensor is a rectangle" in view.message_text  # the tokenizer's own message
     view.return_tensors.value = None
     assert view.message_text == "" and not view.batch.is_rectangular
     view.sentences.value = "\n \n"
@@ -458,9 +460,10 @@ def test_main_shapes_match_a_forward_pass(tiny):
 
 
 def test_make_config_refuses_bad_combinations():
-    with pytest.raises(ViewError) as err:
+    with pytest.raises(InputValueError) as err:  # the config's own rule, not a re-check in the view
         make_config("bert", 2, 12, 100, 64)
-    assert err.value.key == "config.error.heads" and err.value.fmt["lower"] == 96 and err.value.fmt["upper"] == 108
+    assert err.value.key == "error.config.width_heads" and err.value.params["width"] == 100
+    assert err.value.params["heads"] == 12
     for args in [("gpt", 2, 2, 8, 8), ("bert", 2, 0, 8, 8), ("bert", 2, 2, 8, 8, 0), ("bert", True, 2, 8, 8)]:
         with pytest.raises(ViewError):
             make_config(*args)
@@ -483,7 +486,7 @@ def test_config_view(tmp_path):
     assert_redraws(view, lambda: setattr(view.model_type, "value", "bert"))
     assert view.config.model_type == "bert"
     view.n_heads.value = 5  # 32 does not split over 5 heads
-    assert "헤드 5개로 똑같이 나누어지지 않습니다" in view.message_text and view.config is None
+    assert "폭(32)이 어텐션 헤드 수(5)로 나누어떨어져야" in view.message_text and view.config is None  # the config's own error
     assert_redraws(view, lambda: setattr(view.width, "value", 40))
     assert view.save_png(tmp_path / "c.png").read_bytes().startswith(PNG)
     assert repr(view) == ("ConfigView(model_type='bert', n_layers=12, n_heads=5, width=40, ffn_width=64, "

@@ -24,14 +24,11 @@ REGISTRY = {
 
 def _classes_for(model_type, where):
     if model_type is None:
-        raise CheckpointError(
-            f"{where} has no model_type, so the Auto classes cannot tell which model it is. Add "
-            f'"model_type": "bert" (or "distilbert") to it, or use the concrete class, e.g. BertForSequenceClassification.'
-        )
+        raise CheckpointError("error.auto.no_model_type", where=where)
     if not isinstance(model_type, str) or model_type not in REGISTRY:
         raise CheckpointError(
-            f"{where}: model_type {model_type!r} is not one this kit implements "
-            f"(supported: {', '.join(sorted(REGISTRY))}). Use a BERT or DistilBERT checkpoint."
+            "error.auto.unknown_model_type", where=where, model_type=f"{model_type!r}",
+            supported=', '.join(sorted(REGISTRY)),
         )
     return REGISTRY[model_type]
 
@@ -40,7 +37,7 @@ class _Auto:
     _slot = 0
 
     def __init__(self, *args, **kwargs):
-        raise InputTypeError(f"{type(self).__name__} is not built directly: use {type(self).__name__}.from_pretrained(name).")
+        raise InputTypeError("error.auto.not_built_directly", cls=type(self).__name__)
 
     @classmethod
     def from_pretrained(cls, name_or_path, **kwargs):

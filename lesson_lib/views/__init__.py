@@ -6,7 +6,7 @@
     softmax.py           SoftmaxView     logits -> probabilities, with a temperature      chapter 04
     attention.py         AttentionView   attention weights per layer and head             chapter 05
     config_playground.py ConfigView      parameter counts and shapes from a config        chapter 07
-    classify.py          ClassifyView    type a sentence, see the prediction              chapters 00, 06, 08
+    classify.py          ClassifyView    type a sentence, see the prediction              chapters 00, 08, 09
     explain.py           ExplainView     which words made the prediction, five methods    chapter 10
 
 Shared parts: _base.py (the widget frame: controls, message, picture), _style.py (sizes, colours,
@@ -22,19 +22,25 @@ Importing this package puts the Korean font in place for matplotlib (lesson_lib.
 Used in: notebooks/*; tests/test_views.py.
 """
 
+from .. import _lazy
 from ..fonts import use_korean_font
-from .attention import (AttentionView, attention_matrix, attention_stack, draw_attention, draw_attention_heads,
-                        render_attention)
-from .classify import ClassifyView, classify, render_prediction
-from .explain import ExplainView, draw_explanations, rank_agreement, render_explanations
-from .config_playground import (ConfigView, count_parameters, draw_parameter_counts, main_shapes, make_config,
-                                render_config)
-from ._traces import traced_batch
-from .layers import (LayerView, cosine_to_final, draw_hidden_state_norms, draw_step, hidden_state_norms, render_depth,
-                     render_step, step_matrix)
-from .padding import PaddingView, draw_batch, draw_id_grid, draw_mask_grid, pad_batch, render_batch
-from .softmax import SoftmaxView, draw_probabilities, draw_softmax, probabilities, render_softmax
-from .tokens import TokenView, draw_token_stage, render_token_stage, token_stages
+
+# Public name -> its module; a view's module is imported the first time the name is used, so
+# chapter 01's TokenView does not load torch (which the model views need). See _lazy.py.
+_WHERE = {
+    "attention": ("AttentionView", "attention_matrix", "attention_stack", "draw_attention", "draw_attention_heads",
+                  "render_attention"),
+    "classify": ("ClassifyView", "classify", "render_prediction"),
+    "explain": ("ExplainView", "draw_explanations", "rank_agreement", "render_explanations"),
+    "config_playground": ("ConfigView", "count_parameters", "draw_parameter_counts", "main_shapes", "make_config",
+                          "render_config"),
+    "_traces": ("traced_batch",),
+    "layers": ("LayerView", "cosine_to_final", "draw_hidden_state_norms", "draw_step", "hidden_state_norms",
+               "render_depth", "render_step", "step_matrix"),
+    "padding": ("PaddingView", "draw_batch", "draw_id_grid", "draw_mask_grid", "pad_batch", "render_batch"),
+    "softmax": ("SoftmaxView", "draw_probabilities", "draw_softmax", "probabilities", "render_softmax"),
+    "tokens": ("TokenView", "draw_token_stage", "render_token_stage", "token_stages"),
+}
 
 use_korean_font()
 
@@ -51,3 +57,5 @@ __all__ = [
     "draw_token_stage", "render_attention", "render_batch", "render_prediction", "render_config", "render_depth", "render_softmax",
     "render_step", "render_token_stage",
 ]
+
+_lazy.make_lazy(__name__, _WHERE)

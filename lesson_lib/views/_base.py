@@ -29,25 +29,26 @@ MAX_CACHED_PICTURES = 64  # a few MB at most: one PNG is 20-80 kB
 
 
 class ViewError(InputValueError):
-    """A mistake in a view's input, with an i18n key so the widget can say it in the learner's language.
+    """A mistake in a view's input, with an i18n key (a view's text) so the widget can say it in the learner's language.
 
-    Outside a widget it reads as an ordinary ``InputValueError`` with the English message.
+    Outside a widget it reads as an ordinary ``InputValueError``, in the language chosen with set_language.
 
     >>> str(ViewError("common.error.empty_text"))    # doctest: +SKIP
     'The text is empty. Type a sentence first.'
     """
 
     def __init__(self, key: str, **fmt):
-        self.key, self.fmt = key, fmt
-        super().__init__(t(key, "en", **fmt))
+        self.fmt = fmt
+        super().__init__(key, **fmt)
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
 
 
 def translate(error: Exception, lang: str) -> str:
     """The sentence a widget shows for an error raised while computing its picture."""
-    if isinstance(error, ViewError):
-        return t(error.key, lang, **error.fmt)
-    if isinstance(error, LessonError):  # lesson_lib's own messages are English: say so, keep the detail
-        return t("common.error.input", lang, detail=str(error))
+    if isinstance(error, LessonError):  # the library's errors and the views' own: each knows its text in both languages
+        return error.text(lang)
     return t("common.error.unexpected", lang, detail=f"{type(error).__name__}: {error}")
 
 

@@ -96,6 +96,9 @@ def draw_attention(ax, weights, tokens, *, mask=None, lang: str = "en", title: s
         S.color_key(ax, image)
 
 
+MAX_GRID_NAMES = 24  # tokens per tile up to which the grid of heads names them (smaller than 6 pt beyond)
+
+
 def head_mosaic(weights: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
     """Tile (H, T, T) weights into one picture, ``cols`` heads a row, NaN between tiles (pure).
 
@@ -130,7 +133,8 @@ def draw_attention_heads(fig, weights, tokens, *, mask=None, lang: str = "en", l
     cols = math.ceil(math.sqrt(H))
     rows = math.ceil(H / cols)
     gap = max(2, math.ceil(T / 8))  # blank cells between tiles: room for the head's title
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.92))
+    named = T <= MAX_GRID_NAMES  # token names beside the left tiles and under the bottom ones, while they fit
+    ax = fig.add_axes((0.1, 0.1, 0.88, 0.84) if named else (0.02, 0.02, 0.96, 0.92))
     cmap = matplotlib.colormaps[S.WEIGHT_CMAP].with_extremes(bad="white")
     ax.imshow(head_mosaic(w, cols, gap), cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
     ax.set_axis_off()
@@ -139,6 +143,15 @@ def draw_attention_heads(fig, weights, tokens, *, mask=None, lang: str = "en", l
     corners = [(c * step - 0.5, r * step - 0.6) for r, c in (divmod(h, cols) for h in range(H))]
     S.add_labels(ax, corners, [t("attention.title.head", lang, head=h) for h in range(H)], fontsize=9, ha="left",
                  va="bottom")
+    if named:
+        # On a static page a tile without names is a pattern of nothing: name the queries (rows) of the
+        # left column and the keys (columns) under the lowest tile of every column.
+        names = [S.label(name, 10) for name in tokens]
+        S.add_labels(ax, [(-0.8, r * step + i) for r in range(rows) for i in range(T)], names * rows, fontsize=6,
+                     ha="right", va="center")
+        lowest = [max(r for r in range(rows) if r * cols + c < H) for c in range(min(cols, H))]
+        S.add_labels(ax, [(c * step + j, r * step + T - 0.3) for c, r in enumerate(lowest) for j in range(T)],
+                     names * len(lowest), fontsize=6, ha="right", va="center", rotation=90)
     for h in range(H):
         r, c = divmod(h, cols)
         for first, last in _runs(padded):  # padded keys: hatched columns in every tile
@@ -175,8 +188,9 @@ def render_attention(traced: TracedBatch, layer: int, head, sentence: int, *, la
         fig = S.new_figure(9, 7.5)
         draw_attention_heads(fig, weights[sentence], tokens, mask=mask, lang=lang, layer=layer)
         return fig
-    fig = S.new_figure(9, 7.5)
-    ax = fig.add_axes((0.14, 0.17, 0.72, 0.72))
+    # One square heatmap: a figure about as wide as it is tall, so no wide empty margins.
+    fig = S.new_figure(7.6, 7.5)
+    ax = fig.add_axes((0.15, 0.17, 0.72, 0.72))
     w = attention_matrix(weights, sentence, head)
     which = t("attention.title.mean", lang, n=weights.shape[1]) if head == "mean" else \
         t("attention.title.head", lang, head=head)

@@ -111,7 +111,11 @@ def main_shapes(config: PretrainedConfig, batch: int = 2, tokens: int = 16) -> l
 
 def make_config(model_type: str, n_layers: int, n_heads: int, width: int, ffn_width: int, num_labels: int = 2,
                 **extra) -> PretrainedConfig:
-    """A DistilBertConfig or BertConfig from the playground's five numbers (checked first, with a ViewError)."""
+    """A DistilBertConfig or BertConfig from the playground's five numbers.
+
+    The playground's own limits (whole numbers, at least 1) raise a ViewError; the config's rules
+    (the width must split over the heads) raise the config's InputValueError.
+    """
     if model_type not in MODEL_TYPES:
         raise ViewError("config.error.model_type", model_type=model_type, choices=", ".join(MODEL_TYPES))
     values = {"n_layers": n_layers, "n_heads": n_heads, "width": width, "ffn_width": ffn_width,
@@ -119,9 +123,7 @@ def make_config(model_type: str, n_layers: int, n_heads: int, width: int, ffn_wi
     for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < (0 if name == "n_layers" else 1):
             raise ViewError("config.error.whole_number", name=name, value=value)
-    if width % n_heads != 0:
-        raise ViewError("config.error.heads", width=width, heads=n_heads,
-                        lower=(width // n_heads) * n_heads or n_heads, upper=(width // n_heads + 1) * n_heads)
+    # width % n_heads is the config's own rule: its InputValueError says it, in the learner's language.
     if model_type == "distilbert":
         return DistilBertConfig(n_layers=n_layers, n_heads=n_heads, dim=width, hidden_dim=ffn_width,
                                 num_labels=num_labels, **extra)
@@ -157,7 +159,7 @@ def draw_parameter_counts(ax, counts: ParameterCounts, *, lang: str = "en") -> N
 def draw_shapes(ax, shapes: list[tuple[str, tuple, str]], *, lang: str = "en") -> None:
     """The main tensor shapes as a small table: name, symbols, numbers."""
     ax.set_axis_off()
-    S.axes_title(ax, t("config.title.shapes", lang), fontsize=11)
+    S.axes_title(ax, t("config.title.shapes", lang), fontsize=10)  # the whole "(B = 2 …, T = 16 …)" must fit
     rows = [1 - (i + 0.7) / (len(shapes) + 0.5) for i in range(len(shapes))]
     for x, column, color in ((0.0, [t(f"config.tensor.{name}", lang) for name, _, _ in shapes], "black"),
                              (0.5, [symbols for _, _, symbols in shapes], "#555555"),
@@ -167,10 +169,10 @@ def draw_shapes(ax, shapes: list[tuple[str, tuple, str]], *, lang: str = "en") -
 
 def render_config(config: PretrainedConfig, *, batch: int = 2, tokens: int = 16, lang: str = "en"):
     fig = S.new_figure(9, 3.4)
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})  # room for the shapes' title
     draw_parameter_counts(left, count_parameters(config), lang=lang)
     draw_shapes(right, main_shapes(config, batch, tokens), lang=lang)
-    fig.subplots_adjust(left=0.17, right=0.99, top=0.88, bottom=0.16, wspace=0.15)
+    fig.subplots_adjust(left=0.14, right=0.99, top=0.88, bottom=0.16, wspace=0.12)
     return fig
 
 

@@ -3,7 +3,8 @@
 Reads ``model.trace(**batch)`` (modeling.py: ``ForwardTrace.steps``, each a ``Step(name,
 layer, tensor)``) and shows one step per slider position: its name, its shape, and a
 heatmap of its values for one sentence. Under it, how every token's vector changes
-across the layers (its length, or its cosine similarity to the last layer).
+across the layers (its length, its cosine similarity to the last layer, or the length of
+the change each layer adds).
 
 >>> trace = model.trace(**batch)                                         # doctest: +SKIP
 >>> m = step_matrix(trace.steps[0], sentence=1, n_tokens=11)            # doctest: +SKIP
@@ -110,6 +111,22 @@ def cosine_to_final(trace: ForwardTrace, sentence: int = 0, n_tokens: int | None
     return torch.stack([torch.cosine_similarity(h[sentence, :n].float(), final, dim=-1) for h in states]).numpy()
 
 
+def update_norms(trace: ForwardTrace, sentence: int = 0, n_tokens: int | None = None) -> np.ndarray:
+    """Length of the change each layer makes to each real token's vector, ``‖h_l - h_(l-1)‖``: (L + 1, tokens).
+
+    Row 0 (the embeddings) has no layer before it and is NaN, so the plot starts at layer 0.
+    """
+    states = hidden_states(trace)
+    n = states[0].shape[1] if n_tokens is None else n_tokens
+    rows = [torch.full((n,), float("nan"))]
+    rows += [(states[i][sentence, :n].float() - states[i - 1][sentence, :n].float()).norm(dim=-1)
+             for i in range(1, len(states))]
+    return torch.stack(rows).numpy()
+
+
+METRICS = {"norm": hidden_state_norms, "cosine": cosine_to_final, "update": update_norms}
+
+
 # --- drawing ------------------------------------------------------------------------------------
 
 def draw_step(ax, step: Step, matrix: StepMatrix, *, lang: str = "en", colorbar: bool = True) -> float:
@@ -173,7 +190,7 @@ def draw_hidden_state_norms(ax, values: np.ndarray, tokens: list[str], *, metric
     reach = S.value_ticks(ax, float(np.nanmin(values)), float(np.nanmax(values))) if values.size else 0.0
     S.axis_title(ax, "y", t(f"layers.axis.{metric}", lang), reach)
     S.axes_title(ax, t(f"layers.title.{metric}", lang), fontsize=11)
-    ax.legend(fontsize=7, ncol=1 if n < 8 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
+    ax.legend(fontsize=9, ncol=1 if n < 8 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
               handlelength=1.2, columnspacing=0.8)
 
 
@@ -212,7 +229,7 @@ def render_depth(traced: TracedBatch, sentence: int = 0, *, metric: str = "norm"
     """A new figure: :func:`draw_hidden_state_norms` for one sentence (``position`` shaded)."""
     _check_step(traced, 0, sentence)
     n = traced.n_real(sentence)
-    values = (hidden_state_norms if metric == "norm" else cosine_to_final)(traced.trace, sentence, n)
+    values = METRICS.get(metric, cosine_to_final)(traced.trace, sentence, n)  # any other name: cosine, as before
     fig = S.new_figure(9, 2.6)
     draw_hidden_state_norms(fig.add_subplot(), values, traced.tokens[sentence][:n], metric=metric,
                             position=position, lang=lang)
@@ -234,7 +251,7 @@ class LayerView(View):
     """
 
     def __init__(self, trace: ForwardTrace | None = None, *, batch=None, tokens=None, labels=None, model=None,
-                 tokenizer=None, texts=None, step: int = 0, lang: str = "en"):
+                 tokenizer=None, texts=None, step: int = 0, metric: str = "norm", lang: str = "en"):
         self.source = TraceSource(trace, batch=batch, tokens=tokens, labels=labels, model=model, tokenizer=tokenizer,
                                   texts=texts, lang=lang)
         self.sentences = self.source.sentences  # the text box (None for a finished trace)
@@ -243,8 +260,8 @@ class LayerView(View):
                                       description=t("layers.label.step", lang),
                                       continuous_update=False, layout=widgets.Layout(width="95%"))
         self.sentence = sentence_control(self.traced.names(), lang)
-        self.metric = widgets.ToggleButtons(options=[(t("layers.metric.norm", lang), "norm"),
-                                                     (t("layers.metric.cosine", lang), "cosine")])
+        self.metric = widgets.ToggleButtons(options=[(t(f"layers.metric.{name}", lang), name) for name in METRICS],
+                                            value=metric if metric in METRICS else "norm")
         controls = ([self.sentences] if self.sentences is not None else []) + \
             [self.step, widgets.HBox([self.sentence, self.metric])]
         super().__init__(controls, lang)

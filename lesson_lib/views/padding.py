@@ -66,7 +66,9 @@ def pad_batch(tokenizer, texts, *, padding=False, truncation=None, max_length=No
     """Tokenize ``texts`` as one batch and keep tokens, ids and mask as lists (pure; no drawing).
 
     Raises ViewError for an empty batch; the tokenizer's own errors (e.g. rows of different
-    lengths with ``return_tensors='pt'``) pass through unchanged.
+    lengths with ``return_tensors='pt'``, or a max_length too small to truncate) pass through
+    unchanged: the widget shows them in its language (``err.text(lang)``), so it need not know
+    the tokenizer's rules.
     """
     if isinstance(texts, str):
         texts = [texts]
@@ -75,16 +77,8 @@ def pad_batch(tokenizer, texts, *, padding=False, truncation=None, max_length=No
         raise ViewError("common.error.empty_batch")
     if len(texts) > MAX_SENTENCES:
         raise ViewError("common.error.too_many", n=len(texts), limit=MAX_SENTENCES)
-    cuts = truncation not in (None, False) or (truncation is None and max_length is not None and not padding)
-    if cuts and max_length is not None and max_length < 2:
-        raise ViewError("padding.error.max_length", max_length=max_length)
-    enc = tokenizer(texts, padding=padding, truncation=truncation, max_length=max_length)
-    lengths = sorted({len(row) for row in enc["input_ids"]})
-    if return_tensors is not None and len(lengths) > 1:  # a tensor is a rectangle: say so before the tokenizer does
-        raise ViewError("padding.error.ragged_tensor", lo=lengths[0], hi=lengths[-1], kind=return_tensors)
-    if return_tensors is not None:
-        enc = tokenizer(texts, padding=padding, truncation=truncation, max_length=max_length,
-                        return_tensors=return_tensors)
+    enc = tokenizer(texts, padding=padding, truncation=truncation, max_length=max_length,
+                    return_tensors=return_tensors)
     ids = enc["input_ids"]
     tensor_type = None if isinstance(ids, list) else f"{type(ids).__module__.split('.')[0]}.{type(ids).__name__}"
     ids = ids.tolist() if hasattr(ids, "tolist") else ids
@@ -276,6 +270,12 @@ class PaddingView(View):
 
     def _figure(self):
         return render_batch(self.batch, lang=self.lang)
+
+    def _refresh(self, change=None) -> None:
+        super()._refresh(change)
+        # On an error the base view keeps the last picture; here that would be a padded grid the options
+        # just refused (padding=False with return_tensors="pt"), so the grid hides while the message shows.
+        self.image.layout.display = "none" if self.message.value else None
 
     def _describe(self) -> str:
         n = len(split_lines(self.sentences.value))

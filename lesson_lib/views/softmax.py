@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from .. import functional as F
+from ..fonts import placeholder_key
 from ..i18n import t
 from . import _style as S
 from ._base import View, ViewError, sentence_control
@@ -135,11 +136,18 @@ def draw_scaled_logits(ax, logits_row, labels: list[str], *, lang: str = "en", t
     ax.set_ylim(lo - (pad if lo < 0 else 0), hi + pad)
     _bar_labels(ax, [S.label(labels[i], 12) for i in keep],
                 t("softmax.title.scaled", lang, temperature=f"{temperature:.3g}"))
+    # Logits are any real number, so this panel keeps a scale (the probabilities' panel has 0.5 and 1 lines).
+    ax.yaxis.set_visible(True)
+    ax.tick_params(axis="y", labelsize=8, colors="#555555")
     ax.legend(fontsize=8, loc="best", frameon=False)
 
 
-def draw_softmax(fig, logits_row, labels: list[str], temperature: float = 1.0, *, lang: str = "en") -> None:
-    """Both panels on ``fig``: logits / T on the left, probabilities on the right."""
+SENTENCE_COLUMNS = 90  # the sentence over the panels, cut with "…" beyond this (Hangul counts 2)
+
+
+def draw_softmax(fig, logits_row, labels: list[str], temperature: float = 1.0, *, lang: str = "en",
+                 text: str | None = None) -> None:
+    """Both panels on ``fig``: logits / T on the left, probabilities on the right; ``text``: the sentence, on top."""
     row = as_logits(logits_row)[0]
     T = check_temperature(temperature)
     probs = F.softmax(row, dim=-1, temperature=T)
@@ -149,12 +157,17 @@ def draw_softmax(fig, logits_row, labels: list[str], temperature: float = 1.0, *
     draw_probabilities(right, probs.tolist(), labels, lang=lang, temperature=T, keep=keep)
     if len(keep) < len(row):
         S.note(right, t("softmax.note.top", lang, shown=len(keep), total=len(row)), y=-0.22)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.2, wspace=0.3)
+    if text is not None:  # on a static page the bars mean nothing without the sentence they score
+        S.figure_text(fig, 0.02, 0.95, f"\u201c{S.label(text, SENTENCE_COLUMNS)}\u201d", fontsize=10, va="top")
+        key = placeholder_key(text)
+        if key:
+            S.figure_text(fig, 0.98, 0.95, key, fontsize=8, ha="right", va="top", color="#555555")
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.88 if text is None else 0.8, bottom=0.2, wspace=0.3)
 
 
-def render_softmax(logits_row, labels, temperature: float = 1.0, *, lang: str = "en"):
-    fig = S.new_figure(9, 3.6)
-    draw_softmax(fig, logits_row, labels, temperature, lang=lang)
+def render_softmax(logits_row, labels, temperature: float = 1.0, *, lang: str = "en", text: str | None = None):
+    fig = S.new_figure(9, 3.6 if text is None else 3.9)
+    draw_softmax(fig, logits_row, labels, temperature, lang=lang, text=text)
     return fig
 
 
@@ -181,6 +194,7 @@ class SoftmaxView(View):
                                                   readout_format=".3g", continuous_update=False,
                                                   layout=widgets.Layout(width="95%"))
         names = list(texts) if texts is not None and len(texts) == B else [None] * B
+        self.texts = names
         self.sentence = sentence_control(names, lang)
         self.numbers = widgets.HTML()
         super().__init__([self.temperature, self.sentence], lang, extra=[self.numbers])
@@ -201,7 +215,8 @@ class SoftmaxView(View):
 
     def _figure(self):
         T = check_temperature(self.temperature.value)
-        return render_softmax(self.logits[self.sentence.value], self.labels, T, lang=self.lang)
+        return render_softmax(self.logits[self.sentence.value], self.labels, T, lang=self.lang,
+                              text=self.texts[self.sentence.value])
 
     def _describe(self) -> str:
         B, C = self.logits.shape

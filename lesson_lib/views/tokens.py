@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
+from ..fonts import placeholder_key
 from ..i18n import t
 from ..wordpiece import TokenizeTrace, WordTrace
 from . import _style as S
@@ -190,6 +191,16 @@ def draw_token_stage(fig, stage: TokenStage, *, index: int = 0, total: int = 1, 
                              colors=[_token_color(x) for x in tokens], max_rows=4 if sub else 5, fontsize=12)
         if shown < len(tokens):
             S.note(ax, t("tokens.note.more_items", lang, n=len(tokens) - shown), y=0.0)
+    key = placeholder_key(_drawn_text(stage))
+    if key:  # a box no font can fill: say which character it stands for, or it looks like a bug
+        S.figure_text(fig, 0.98, 0.02, key, fontsize=9, ha="right", va="bottom", color="#555555")
+
+
+def _drawn_text(stage: TokenStage) -> str:
+    """The characters a stage's picture shows (to name those drawn as a box)."""
+    if stage.group == "wordpiece":
+        return stage.word.word + "".join(candidate for candidate, _ in stage.word.attempts)
+    return stage.text + "".join(stage.words) + "".join(stage.tokens)
 
 
 def render_token_stage(stage: TokenStage, *, index: int = 0, total: int = 1, lang: str = "en"):
