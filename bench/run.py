@@ -8,7 +8,10 @@
     .venv/bin/python -m bench --wait-quiet 1.5 # first wait until the 1-minute load average is below 1.5
 
 Sections: cold (1. cold start), latency (2. forward), widgets (3.), nbval (4.), memory (5.), install (6.),
-explain (7. explaining a prediction, lesson_lib.explain).
+explain (7. explaining a prediction, lesson_lib.explain), classroom (8. a class on one JupyterHub; not in
+the default set: it installs jupyterhub and a proxy under bench/_work and takes minutes):
+    ./kit bench --only classroom --learners 30 [--chapter ko/01_tokenizer] [--spread 60]
+                [--kill-kernel K] [--restart-hub] [--no-write]
 A section that is not run this time keeps its last measured values from results.md, shown
 with the date they were measured. Timings are medians over repeated runs; every ratio
 lesson_lib / transformers comes from the same run, the two sides interleaved.
@@ -30,10 +33,13 @@ if __package__ in (None, ""):  # `python bench/run.py`: make `bench` importable 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "bench"
 
-from bench import cold_start, explain_latency, install_size, latency, nbval_suite, peak_memory, views_latency  # noqa: E402
+from bench import (classroom, cold_start, explain_latency, install_size, latency, nbval_suite, peak_memory,  # noqa: E402
+                   views_latency)
 from bench._common import RESULTS_MD, ROOT, kit_python, load_average, machine  # noqa: E402
 
-SECTIONS = ("cold", "latency", "widgets", "nbval", "memory", "install", "explain")
+SECTIONS = ("cold", "latency", "widgets", "nbval", "memory", "install", "explain", "classroom")
+# What `./kit bench` runs without --only: the classroom installs things and takes minutes.
+DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != "classroom")
 WORK = ROOT / "bench" / "_work"
 DATA_RE = re.compile(r"<!-- bench-data\n(.*?)\n-->", re.S)
 
@@ -167,6 +173,8 @@ def table_rows(data: dict, ran: set[str]) -> list[list[str]]:
             rows.append(["7", f"explain: {r['what']}, {r['words']} words, {r['threads']} thread(s), p50 / p95"
                          + when("explain"), f"{_fmt_ms(r['p50_ms'])} / {_fmt_ms(r['p95_ms'])}", "", "",
                          f"p95 ≤ {r['target_ms']:.0f} ms", _status(r["p95_ms"] <= r["target_ms"])])
+    if "classroom" in data:
+        rows += classroom.table_rows(data["classroom"], when("classroom"))
     return rows
 
 
@@ -273,6 +281,8 @@ def details(data: dict) -> str:
         parts.append("- pip installed from this machine's configured index and wheel folder"
                      + (" with a warm pip cache" if i.get("pip_cache_present") else "")
                      + ": a first install that downloads everything takes longer.\n")
+    if "classroom" in data:
+        parts.append(classroom.details(data["classroom"]))
     return "\n".join(parts)
 
 
@@ -314,7 +324,8 @@ def write_results(data: dict, rows: list[list[str]], meta: dict) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
+    ap.add_argument("--only", default=",".join(DEFAULT_SECTIONS),
+                    help=f"comma-separated subset of {','.join(SECTIONS)} (default: all but classroom)")
     ap.add_argument("--skip-install", action="store_true", help="keep the last install measurement (slow: minutes)")
     ap.add_argument("--quick", action="store_true", help="few repetitions, for checking the harness")
     ap.add_argument("--reps", type=int, default=5, help="cold-start runs per variant (default 5)")
@@ -324,6 +335,17 @@ def main(argv=None) -> int:
     ap.add_argument("--wait-max", type=float, default=180, metavar="MIN",
                     help="with --wait-quiet: start anyway after this many minutes (default 180)")
     ap.add_argument("--no-write", action="store_true", help="print the table only; leave results.md alone")
+    room = ap.add_argument_group("classroom (8.)")
+    room.add_argument("--learners", type=int, default=30, help="simulated learners (default 30)")
+    room.add_argument("--chapter", default=classroom.DEFAULT_CHAPTER, help="notebook under notebooks/, no .ipynb "
+                      f"(default {classroom.DEFAULT_CHAPTER})")
+    room.add_argument("--spread", type=float, default=60.0, help="seconds within which the learners arrive (default 60)")
+    room.add_argument("--kill-kernel", type=int, default=0, metavar="K",
+                      help="SIGKILL K learners' kernels mid-chapter; they restart and finish (default 0)")
+    room.add_argument("--restart-hub", action="store_true",
+                      help="stop and start the hub while the servers run (the proxy and servers stay up)")
+    room.add_argument("--learner-timeout", type=float, default=900.0, metavar="S",
+                      help="seconds a learner may take from arrival to a ready server (default 900)")
     args = ap.parse_args(argv)
 
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -372,6 +394,10 @@ def main(argv=None) -> int:
                 result = peak_memory.measure(log=log)
             elif section == "explain":
                 result = explain_latency.measure(n=updates, log=log)
+            elif section == "classroom":
+                result = classroom.measure(learners=args.learners, chapter=args.chapter, spread=args.spread,
+                                           kill_kernel=args.kill_kernel, restart_hub=args.restart_hub,
+                                           timeout=args.learner_timeout, log=log)
             else:
                 result = install_size.measure(log=log)
             data[section] = {"measured": today, "result": result, "quick": args.quick,
@@ -391,6 +417,8 @@ def main(argv=None) -> int:
     if not args.no_write:
         write_results(data, rows, meta)
         print(f"wrote {RESULTS_MD.relative_to(ROOT)}")
+    if "classroom" in sections:
+        print(data["classroom"]["result"]["line"])  # the run's one-line verdict, last
     return 0
 
 
