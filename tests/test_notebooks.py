@@ -8,8 +8,10 @@ No kernel is started here; it takes well under a second.
 
 from __future__ import annotations
 
+import io
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 import nbformat
@@ -54,16 +56,55 @@ def test_committed_notebooks_are_up_to_date_with_their_sources():
     assert not problems, "\n".join(problems) + "\nRebuild: .venv/bin/python tools/build_notebooks.py"
 
 
+def without_comments(source: str) -> list[tuple[int, str]]:
+    """The code of a cell as Python tokens, comments and blank lines left out (a '#' in a string stays)."""
+    lines = [line for line in source.split("\n") if not line.lstrip().startswith("%")]  # IPython magics
+    tokens = tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline)
+    return [(tok.type, tok.string) for tok in tokens if tok.type not in (tokenize.COMMENT, tokenize.NL)]
+
+
+def comments(source: str) -> list[str]:
+    tokens = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
+    return [tok.string for tok in tokens if tok.type == tokenize.COMMENT]
+
+
+def test_comparing_code_without_comments_ignores_comments_only():
+    assert without_comments("x = 1  # one\n# a note\ny = '# kept'") == without_comments("x = 1  # 하나\ny = '# kept'")
+    assert without_comments("y = '# kept'") != without_comments("y = '# gone'")
+    assert without_comments("x = 1") != without_comments("x = 2  # x = 1")
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_code_cells_are_identical_across_languages(name):
+    """Only the comments (translated) and the setup cell's LANG line may differ between ko and en."""
     ko, en = code_cells(read("ko", name)), code_cells(read("en", name))
     assert len(ko) == len(en)
-    # The generated setup cell differs in exactly one line: LANG = "ko" / "en".
     assert ko[0].metadata.get(build.SETUP_MARKER) and en[0].metadata.get(build.SETUP_MARKER)
-    assert ko[0].source.replace('LANG = "ko"', 'LANG = "en"') == en[0].source
+    assert ko[0].source.startswith('LANG = "ko"') and en[0].source.startswith('LANG = "en"')
+    assert without_comments(ko[0].source.replace('LANG = "ko"', 'LANG = "en"', 1)) == without_comments(en[0].source)
     for k, (a, b) in enumerate(zip(ko[1:], en[1:]), start=2):
-        assert a.source == b.source, f"{name}: code cell {k} differs between ko and en"
+        assert without_comments(a.source) == without_comments(b.source), f"{name}: code cell {k} differs between ko and en"
         assert a.metadata.get("tags", []) == b.metadata.get("tags", [])
+
+
+# Words of English prose in a comment: a run of letters that is not part of a code name (x.y, a_b, f().
+ENGLISH_WORD = re.compile(r"(?<![\w.`])[A-Za-z]{2,}(?![\w.(`])")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_code_comments_are_in_the_notebooks_language(name):
+    """A Korean notebook's comments are Korean (a [ko] twin), an English one's hold no Korean-only comment."""
+    for lang in LANGS:
+        for k, cell in enumerate(code_cells(read(lang, name)), start=1):
+            for comment in comments(cell.source):
+                has_hangul = bool(HANGUL.search(comment))
+                if lang == "ko":
+                    assert has_hangul or len(ENGLISH_WORD.findall(comment)) < 3, (
+                        f"notebooks/ko/{name}.ipynb cell {k}: an English comment {comment!r}; "
+                        f"give it a '# [ko] ...' twin in notebooks/_source/{name}.py")
+                else:
+                    assert not has_hangul or ENGLISH_WORD.search(comment), (
+                        f"notebooks/en/{name}.ipynb cell {k}: a Korean comment {comment!r}; give it an '[en]' twin")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -128,42 +169,64 @@ def test_prose_is_written_in_both_languages(name):
     assert ko[0].source.startswith(f"# {name[:2]} ") and en[0].source.startswith(f"# {name[:2]} ")
 
 
+MIN_EXERCISES = 2  # issue 16: at least two exercises per chapter (predict -> compute -> modify)
+UNANSWERED = re.compile(r"^answer\w* = None\b", re.M)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_chapter_has_at_least_two_exercises_with_solution_and_check(name):
+    chapter = next(ch for ch in CHAPTERS if ch.name == name)
+    triples = build.exercises(chapter)
+    assert len(triples) >= MIN_EXERCISES, (
+        f"_source/{name}.py has {len(triples)} exercise(s); a chapter needs {MIN_EXERCISES} or more "
+        f"(three cells each: \"exercise\", \"solution\", \"check\"; see notebooks/_source/README.md)")
+    for exercise, solution, check in triples:
+        where = f"_source/{name}.py:{exercise.line}"
+        assert UNANSWERED.search(exercise.source), f"{where}: the exercise must start unanswered (`answer = None`)"
+        assert not UNANSWERED.search(solution.source), f"{where}: the solution still says `answer = None`"
+        assert re.search(r"^\s*ok = ", check.source, re.M), f"{where}: the check must set `ok = <bool>` (nbgrader asserts it)"
+        assert not re.search(r"^\s*assert\b", check.source, re.M), f"{where}: the check must hint, never assert"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", NAMES)
-def test_each_chapter_ends_with_an_exercise_and_a_check(name, lang):
+def test_the_learners_notebook_has_exercises_and_checks_but_no_solution(name, lang):
     cells = code_cells(read(lang, name))
-    exercise, check = cells[-2], cells[-1]
-    assert "exercise" in exercise.metadata.get("tags", []), f"{name}: the second-to-last code cell is not the exercise"
-    assert "check" in check.metadata.get("tags", []), f"{name}: the last code cell is not the answer check"
-    assert re.search(r"^answer = None\b", exercise.source, re.M), f"{name}: the exercise must start unanswered"
-    assert "answer" in check.source
-    # Committed unanswered, the check says so (in the notebook's language) instead of failing.
-    said = _output_text(check)
-    assert said.strip(), f"{name}: the check cell printed nothing for an unanswered exercise"
-    assert bool(HANGUL.search(said)) == (lang == "ko")
+    tags = [c.metadata.get("tags", []) for c in cells]
+    assert not any("solution" in t for t in tags), f"notebooks/{lang}/{name}.ipynb holds a solution cell"
+    exercises = [k for k, t in enumerate(tags) if "exercise" in t]
+    chapter = next(ch for ch in CHAPTERS if ch.name == name)
+    assert len(exercises) == len(build.exercises(chapter)) >= 1
+    for k in exercises:
+        exercise, check = cells[k], cells[k + 1]
+        assert "check" in check.metadata.get("tags", []), f"{name}: code cell {k + 1} (exercise) is not followed by its check"
+        assert UNANSWERED.search(exercise.source), f"{name}: the exercise in code cell {k + 1} must start unanswered"
+        # Committed unanswered, the check says so (in the notebook's language) instead of failing.
+        said = _output_text(check)
+        assert said.strip(), f"{name}: the check in code cell {k + 2} printed nothing for an unanswered exercise"
+        assert not [o for o in check.outputs if o.output_type == "error"], f"{name}: a check raised on `None`"
+        assert bool(HANGUL.search(said)) == (lang == "ko"), f"{name}: the check in code cell {k + 2} speaks the wrong language"
 
 
-# Chapters 00-09 end with a bridge to the real 🤗 Transformers; a later chapter joins by its number.
+# Chapters 00-09 carry over to the real 🤗 Transformers; a later chapter joins by its number.
 BRIDGED = [name for name in NAMES if name[:2] <= "09"]
 BRIDGE_TITLE = {"ko": "## 🤗 Transformers에서는", "en": "## In 🤗 Transformers"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", BRIDGED)
-def test_each_chapter_carries_over_to_transformers_right_before_its_exercise(name, lang):
-    """One prose cell titled for the bridge, one code cell running transformers that checks and asserts, the exercise."""
+def test_each_chapter_carries_over_to_transformers(name, lang):
+    """One prose cell titled for the bridge, then one code cell running transformers that checks and asserts."""
     cells = read(lang, name).cells
     titled = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith(BRIDGE_TITLE[lang])]
     assert len(titled) == 1, f"{name}: needs exactly one prose cell starting with {BRIDGE_TITLE[lang]!r}"
-    code, *rest = cells[titled[0] + 1:]
-    assert code.cell_type == "code" and code.source.startswith("import transformers"), \
+    code = cells[titled[0] + 1] if titled[0] + 1 < len(cells) else None
+    assert code is not None and code.cell_type == "code" and code.source.startswith("import transformers"), \
         f"{name}: the bridge's code cell must follow its prose and start with `import transformers`"
     assert "set_verbosity_error()" in code.source, f"{name}: quiet transformers' logging, or stored outputs vary"
     assert re.search(r"^\s*assert ", code.source, re.M), f"{name}: the bridge must assert its own claim"
     last_line = _output_text(code).strip().splitlines()[-1:] or [""]
     assert "True" in last_line[0] and "False" not in last_line[0], f"{name}: the bridge must end with a printed check"
-    # The build needs the exercise last, so the bridge sits right before it: its prose, then its two cells.
-    assert [c.cell_type for c in rest] == ["markdown", "code", "code"], f"{name}: the bridge is not right before the exercise"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -211,27 +274,107 @@ x = 1
 # %% tags=["exercise"]
 answer = None
 
+# %% tags=["solution"]
+answer = 1
+
 # %% tags=["check"]
+ok = answer == 1
 print(answer)
 '''
 
 
+TRANSLATED = GOOD.replace("x = 1\n", """# [ko] 한국어 설명,
+# [ko] 두 줄.
+# [en] The English note.
+x = 1  # [ko] 하나 [en] one
+if x:
+    # [ko] 들여 쓴 설명
+    # [en] an indented note
+    y = 2  # (B, T): shared by both
+""")
+
+
+def test_translated_comments_go_to_their_own_notebook(tmp_path):
+    ch = _parse(tmp_path, TRANSLATED)
+    ko, en = (code_cells(build.make_notebook(ch, lang))[1].source for lang in ("ko", "en"))
+    assert ko == "# 한국어 설명,\n# 두 줄.\nx = 1  # 하나\nif x:\n    # 들여 쓴 설명\n    y = 2  # (B, T): shared by both"
+    assert en == "# The English note.\nx = 1  # one\nif x:\n    # an indented note\n    y = 2  # (B, T): shared by both"
+    assert without_comments(ko) == without_comments(en)
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("# [ko] 설명\nx = 1\n", r"05_example.py:12: .*no '# \[en\]' twin"),  # a lone Korean line
+    ("# [en] a note\n# [ko] 설명\nx = 1\n", r"05_example.py:12: .*no '# \[ko\]' twin"),  # English first
+    ("x = 1\nif x:\n    # [ko] 설명\n# [en] a note\n    y = 2\n", r"05_example.py:14: .*same indentation"),
+    ("x = 1  # [ko] 하나\n", r"05_example.py:12: cannot read this translated comment"),  # trailing, no [en]
+    ("x = 1  # [en] one\n", r"05_example.py:12: cannot read"),
+    ("x = 1\n#[ko] 붙여 쓴 태그\n", r"05_example.py:13: cannot read"),
+])
+def test_a_comment_without_its_twin_is_refused_with_file_and_line(tmp_path, broken, message):
+    with pytest.raises(build.SourceError, match=message):
+        _parse(tmp_path, GOOD.replace("x = 1\n", broken))
+
+
+def test_the_setup_cell_sets_the_library_language_in_both_notebooks():
+    for lang in LANGS:
+        source = build.setup_source(lang)
+        assert source.startswith(f'LANG = "{lang}"') and "\nset_language(LANG)\n" in source
+        assert bool(HANGUL.search("".join(comments(source.replace("%matplotlib inline", ""))))) == (lang == "ko")
+
+
 def test_a_well_formed_source_parses(tmp_path):
     ch = _parse(tmp_path, GOOD)
-    assert [c.kind for c in ch.cells] == ["markdown", "markdown", "code", "code", "code"]
+    assert [c.kind for c in ch.cells] == ["markdown", "markdown", "code", "code", "code", "code"]
     assert ch.title("ko") == "05 예시" and ch.summary("en") == "The summary."
     ko, en = build.make_notebook(ch, "ko"), build.make_notebook(ch, "en")
     assert ko.cells[1].source.startswith('LANG = "ko"') and en.cells[1].source.startswith('LANG = "en"')
     assert [c.source for c in code_cells(ko)[1:]] == [c.source for c in code_cells(en)[1:]]
+    assert [(e.source, s.source, c.source) for e, s, c in build.exercises(ch)] == [
+        ("answer = None", "answer = 1", "ok = answer == 1\nprint(answer)")]
+
+
+def test_the_learners_notebook_drops_the_solution_and_the_answer_key_the_exercise(tmp_path):
+    ch = _parse(tmp_path, GOOD)
+    learner = [(c.source, c.metadata.get("tags")) for c in code_cells(build.make_notebook(ch, "en"))[1:]]
+    key = [(c.source, c.metadata.get("tags")) for c in code_cells(build.make_notebook(ch, "en", answers=True))[1:]]
+    assert learner == [("x = 1", None), ("answer = None", ["exercise"]), ("ok = answer == 1\nprint(answer)", ["check"])]
+    assert key == [("x = 1", None), ("answer = 1", ["solution"]), ("ok = answer == 1\nprint(answer)", ["check"])]
 
 
 @pytest.mark.parametrize("broken, message", [
     (GOOD.replace("# %% [md en]\n# # 05 Example\n#\n# The summary.\n", ""), "in pairs"),
     (GOOD.replace('tags=["exercise"]', 'tags=["exercize"]'), "unknown tag"),
-    (GOOD.replace('# %% tags=["check"]', "# %%"), "exercise"),
+    (GOOD.replace('# %% tags=["check"]', "# %%"), r"05_example.py:17: this 'solution' cell must be followed .* \"check\""),
+    (GOOD.replace('# %% tags=["solution"]', "# %%"), r"05_example.py:14: this 'exercise' cell must be followed .* \"solution\""),
+    (GOOD.replace('# %% tags=["exercise"]\nanswer = None\n', ""), r"05_example.py:15: this 'solution' cell does not belong"),
+    (GOOD.replace('# %% tags=["exercise"]\nanswer = None\n\n# %% tags=["solution"]\nanswer = 1\n', ""),
+     r"05_example.py:\d+: this 'check' cell does not belong"),
+    (GOOD.replace('# %% tags=["exercise"]', "# %%").replace('# %% tags=["solution"]', "# %%").replace(
+        '# %% tags=["check"]', "# %%"), "every chapter has exercises"),
+    (GOOD.replace("answer = 1\n", "answer = None\n"), "the same as its exercise"),
+    (GOOD.replace('# %% tags=["solution"]', '# %% tags=["solution", "check"]'), "one part of an exercise only"),
+    (GOOD.replace("ok = answer == 1\nprint(answer)\n", "ok = answer == 1\nprint(answer)\n\n# %% tags=[\"exercise\"]\nb = None\n"),
+     "ends inside an exercise"),
     (GOOD.replace("# # 05 Example", "# 05 Example"), "title"),
     (GOOD.replace("# The summary.", "The summary."), "must start with '# '"),
 ])
 def test_a_broken_source_is_refused_with_a_reason(tmp_path, broken, message):
     with pytest.raises(build.SourceError, match=message):
         _parse(tmp_path, broken)
+
+
+def test_a_chapter_whose_code_never_names_torch_does_not_load_it():
+    # chapter 01 (the tokenizer) needs no model: on a hub its kernel should not pay for torch
+    assert not build.uses_torch(next(ch for ch in CHAPTERS if ch.name == "01_tokenizer"))
+    assert build.uses_torch(next(ch for ch in CHAPTERS if ch.name == "03_forward_pass"))
+    for ch in CHAPTERS:
+        for lang in LANGS:
+            setup = code_cells(read(lang, ch.name))[0].source
+            assert ("import torch" in setup) == build.uses_torch(ch), (lang, ch.name)
+
+
+def test_uses_torch_reads_code_not_comments_or_strings(tmp_path):
+    ch = _parse(tmp_path, GOOD.replace("x = 1\n", 'x = "torch"  # torch\n'))
+    assert not build.uses_torch(ch)
+    ch = _parse(tmp_path, GOOD.replace("x = 1\n", "import torch\n"))
+    assert build.uses_torch(ch)

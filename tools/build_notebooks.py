@@ -15,12 +15,18 @@ The source format is described in notebooks/_source/README.md. In short:
 
     # %% [md ko]            prose in Korean   (every line starts with "# ")
     # %% [md en]            the same prose in English, right after its Korean twin
-    # %%                    a code cell, shared by both languages
+    # %%                    a code cell, shared by both languages except its comments:
+    # [ko] 설명               an own-line comment only in the Korean notebook (as "# 설명"),
+    # [en] explanation        its twin, right after it, only in the English one
+    x = 1  # [ko] 설명 [en] explanation     a translated trailing comment
     # %% tags=["nbval-ignore-output"]     a code cell with cell tags
+    # %% tags=["exercise"], then ["solution"], then ["check"]: one exercise, three cells in a row;
+                          the learners' notebooks leave the solution out (tools/build_teacher.py uses it)
 
-Every notebook starts with a generated setup cell (``LANG = "ko"`` or ``"en"``, seeds,
-print options, the Korean font), so chapters stay deterministic under nbval and a code
-cell can pick the widget language with ``lang=LANG``.
+Every notebook starts with a generated setup cell (``LANG = "ko"`` or ``"en"``,
+``set_language(LANG)``, seeds, print options, the Korean font), so chapters stay
+deterministic under nbval, lesson_lib speaks the notebook's language, and a code cell can
+pick the widget language with ``lang=LANG``.
 
 Executed notebooks are committed *with* their outputs and execution counts: nbval
 (``./kit test``) re-runs them and compares every cell's text output with the stored one.
@@ -53,9 +59,12 @@ TEST_ENV = {"HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1", "MPLBACKEND": "Agg", "PY
 CELL_TIMEOUT_S = 300
 KNOWN_TAGS = {
     "nbval-ignore-output", "nbval-raises-exception", "nbval-skip", "nbval-check-output",
-    "exercise",  # the learner's answer cell (test_notebooks checks each chapter has one)
-    "check",  # the cell that checks the answer
+    # An exercise is three consecutive code cells (notebooks/_source/README.md, "Exercises"):
+    "exercise",  # what the learner's notebook shows: `answer = None` and what to write
+    "solution",  # the same cell solved: only in the answer keys and nbgrader (never in the learners' notebooks)
+    "check",  # sets `ok` (True iff the answer is right) and prints "not answered yet", "correct" or a hint
 }
+EXERCISE_TAGS = ("exercise", "solution", "check")
 CHAPTER_RE = re.compile(r"^(\d\d)_[a-z0-9_]+\.py$")
 HEADER_RE = re.compile(r"^# %%(?P<rest>.*)$")
 INDEX_TITLE = {"ko": "허깅페이스 텍스트 분류 파이프라인 열어 보기", "en": "Opening up a Hugging Face text-classification pipeline"}
@@ -77,9 +86,13 @@ class SourceError(ValueError):
 class Cell:
     kind: str  # "code" or "markdown"
     lang: str | None  # "ko" / "en" for prose, None for code (shared)
-    source: str
+    source: str  # code: still holding both languages' comments; see localise()
     tags: list[str] = field(default_factory=list)
     line: int = 0  # where the cell starts in the source file (for error messages)
+
+    def text(self, lang: str) -> str:
+        """What the cell shows in the notebook of that language."""
+        return localise(self.source, lang) if self.kind == "code" else self.source
 
 
 @dataclass
@@ -154,6 +167,59 @@ def _markdown_text(lines: list[str], where: str) -> str:
     return "\n".join(out).strip("\n")
 
 
+# Translated comments in code cells. Own line:  "# [ko] 설명" then right after "# [en] explanation".
+# Trailing:  "code  # [ko] 설명 [en] explanation". An untagged comment is shared by both notebooks.
+OWN_COMMENT_RE = re.compile(r"^(?P<indent>[ \t]*)# \[(?P<lang>ko|en)\](?: (?P<text>.*))?$")
+TRAILING_COMMENT_RE = re.compile(r"^(?P<code>.*?\S)(?P<gap>\s+)# \[ko\] (?P<ko>.*?\S) \[en\] (?P<en>.*\S)\s*$")
+ANY_TAG_RE = re.compile(r"#\s*\[(ko|en)\]")  # anything that looks like a tag, to refuse misspelt ones
+
+
+def _own_comment(line: str):
+    m = OWN_COMMENT_RE.match(line)
+    return (m.group("lang"), m.group("indent")) if m else (None, None)
+
+
+def check_comments(lines: list[str], path: Path, first_line: int) -> None:
+    """Refuse a [ko] comment without its [en] twin (and the reverse), naming the file and line."""
+    k = 0
+    while k < len(lines):
+        where = f"{path}:{first_line + k}"
+        lang, indent = _own_comment(lines[k])
+        if lang == "en":
+            raise SourceError(f"{where}: this '# [en]' comment has no '# [ko]' twin right before it "
+                              f"(Korean first: '# [ko] ...' lines, then '# [en] ...' lines).")
+        if lang == "ko":
+            start = k
+            while k < len(lines) and _own_comment(lines[k]) == ("ko", indent):
+                k += 1
+            n_en = 0
+            while k < len(lines) and _own_comment(lines[k]) == ("en", indent):
+                k, n_en = k + 1, n_en + 1
+            if n_en == 0:
+                raise SourceError(f"{path}:{first_line + start}: this '# [ko]' comment has no '# [en]' twin: "
+                                  f"write the English '# [en] ...' line(s) right after it, at the same indentation.")
+            continue
+        if ANY_TAG_RE.search(lines[k]) and not TRAILING_COMMENT_RE.match(lines[k]):
+            raise SourceError(f"{where}: cannot read this translated comment: {lines[k].strip()!r}. Write "
+                              f"'# [ko] ...' then '# [en] ...' on their own lines, or 'code  # [ko] 설명 [en] explanation'.")
+        k += 1
+
+
+def localise(source: str, lang: str) -> str:
+    """A code cell's source as the notebook of `lang` shows it: its comments, the other language's dropped."""
+    out = []
+    for line in source.split("\n"):
+        own, _ = _own_comment(line)
+        if own:
+            if own == lang:
+                m = OWN_COMMENT_RE.match(line)
+                out.append(f"{m.group('indent')}# {m.group('text')}" if m.group("text") else f"{m.group('indent')}#")
+            continue
+        m = TRAILING_COMMENT_RE.match(line)
+        out.append(f"{m.group('code')}{m.group('gap')}# {m.group(lang)}" if m else line)
+    return "\n".join(out).strip("\n")
+
+
 def parse_source(path: Path) -> Chapter:
     """Read one chapter source into cells, and check the rules the two notebooks rely on."""
     text = path.read_text(encoding="utf-8")
@@ -172,6 +238,7 @@ def parse_source(path: Path) -> Chapter:
         if kind == "markdown":
             source = _markdown_text(body, where)
         else:
+            check_comments(body, path, start + 1)
             source = "\n".join(body).strip("\n")
         if not source.strip():
             raise SourceError(f"{where}: empty {kind} cell.")
@@ -219,10 +286,56 @@ def _validate(chapter: Chapter) -> None:
         if not chapter.summary(lang):
             raise SourceError(f"{path}: the title cell ([md {lang}]) needs a one-paragraph summary after the title "
                               f"(the index and chapter 00 show it).")
-    code = [c for c in cells if c.kind == "code"]
-    if len(code) < 2 or "exercise" not in code[-2].tags or "check" not in code[-1].tags:
-        raise SourceError(f"{path}: every chapter ends with an exercise: its last two code cells are tagged "
-                          f"\"exercise\" (the answer, committed as `answer = None`) and \"check\".")
+    _validate_exercises(chapter)
+
+
+def _role(cell: Cell) -> str | None:
+    """"exercise", "solution", "check" or None: which part of an exercise a code cell is."""
+    found = [t for t in EXERCISE_TAGS if t in cell.tags]
+    return found[0] if len(found) == 1 else ("many" if found else None)
+
+
+def exercises(chapter: Chapter) -> list[tuple[Cell, Cell, Cell]]:
+    """The chapter's (exercise, solution, check) triples, in order (the source is validated already)."""
+    cells = chapter.cells
+    return [(c, cells[k + 1], cells[k + 2]) for k, c in enumerate(cells) if c.kind == "code" and _role(c) == "exercise"]
+
+
+def _validate_exercises(chapter: Chapter) -> None:
+    """Each exercise cell is followed right away by its solution, then its check; nothing stands alone.
+
+    The build wants one triple at least; tests/test_notebooks.py wants two per chapter (issue 16).
+    """
+    path, cells = chapter.path, chapter.cells
+    expected = {"exercise": "solution", "solution": "check"}
+    wanted_next = None  # the role the next cell must have, inside a triple
+    for k, c in enumerate(cells):
+        role = _role(c) if c.kind == "code" else None
+        where = f"{path}:{c.line}"
+        if role == "many":
+            raise SourceError(f"{where}: a cell is one part of an exercise only: tag it \"exercise\", \"solution\" "
+                              f"or \"check\", not {[t for t in c.tags if t in EXERCISE_TAGS]}.")
+        if wanted_next:
+            if role != wanted_next:
+                previous = _role(cells[k - 1])
+                raise SourceError(f"{path}:{cells[k - 1].line}: this {previous!r} cell must be followed right away by "
+                                  f"a code cell tagged \"{wanted_next}\" (an exercise is three cells in a row: "
+                                  f"\"exercise\", \"solution\", \"check\").")
+            if role == "solution" and c.text("en") == cells[k - 1].text("en"):
+                raise SourceError(f"{where}: this solution cell is the same as its exercise: write the answer in it.")
+            wanted_next = expected.get(role)
+            continue
+        if role in ("solution", "check"):
+            raise SourceError(f"{where}: this {role!r} cell does not belong to an exercise: it must follow "
+                              f"the \"{'exercise' if role == 'solution' else 'solution'}\" cell right away.")
+        if role == "exercise":
+            wanted_next = "solution"
+    if wanted_next:
+        raise SourceError(f"{path}:{cells[-1].line}: the chapter ends inside an exercise: it still needs a cell "
+                          f"tagged \"{wanted_next}\".")
+    if not exercises(chapter):
+        raise SourceError(f"{path}: every chapter has exercises: three code cells in a row tagged \"exercise\" "
+                          f"(committed as `answer = None`), \"solution\" (the same, answered) and \"check\".")
 
 
 def find_chapters(selection: list[str] | None = None) -> list[Chapter]:
@@ -241,22 +354,58 @@ def find_chapters(selection: list[str] | None = None) -> list[Chapter]:
 SETUP_MARKER = "lesson_setup"  # cell metadata key of the generated first cell
 
 
-def setup_source(lang: str) -> str:
-    """The first code cell of every notebook; only the LANG line differs between languages."""
+SETUP_COMMENTS = {
+    "lang": {"ko": "ko | en: 이 노트북의 위젯과 오류 메시지 언어",
+             "en": "ko | en: the language of the widgets and error messages in this notebook"},
+    "start": {"ko": ["모든 장이 같은 방식으로 시작합니다(tools/build_notebooks.py가 만든 셀): 시드 고정, 스레드 하나,",
+                     "소수점 4자리 출력이라 실행할 때마다 같은 숫자가 나오고, 그림에는 한글 글꼴을 씁니다."],
+              "en": ["Same start in every chapter (generated by tools/build_notebooks.py): fixed seeds, one thread",
+                     "and 4-digit printing, so every run prints the same numbers; Hangul in plots."]},
+    "start_no_torch": {"ko": ["모든 장이 같은 방식으로 시작합니다(tools/build_notebooks.py가 만든 셀): 시드 고정, 그림에는 한글 글꼴.",
+                              "이 장의 코드는 torch를 쓰지 않으므로 불러오지 않습니다(1초, 메모리 약 130 MB 절약)."],
+                       "en": ["Same start in every chapter (generated by tools/build_notebooks.py): fixed seeds; Hangul in plots.",
+                              "This chapter's code never uses torch, so it is not loaded (a second and about 130 MB saved)."]},
+    "warnings": {"ko": "경고는 셀의 임시 파일 경로 없이 '종류: 메시지'로 보여 줍니다.",
+                 "en": "Warnings are shown as 'Category: message', without the temporary file path of the cell."},
+}
+
+
+def uses_torch(chapter: Chapter) -> bool:
+    """Does any code cell name torch (comments and strings aside)? The tokenizer chapter does not."""
+    import io
+    import tokenize
+
+    for cell in chapter.cells:
+        if cell.kind == "code":
+            code = "\n".join(line for line in cell.text("en").split("\n") if not line.lstrip().startswith(("%", "!")))
+            names = {t.string for t in tokenize.generate_tokens(io.StringIO(code + "\n").readline) if t.type == tokenize.NAME}
+            if "torch" in names:
+                return True
+    return False
+
+
+def setup_source(lang: str, torch: bool = True) -> str:
+    """The first code cell of every notebook; the LANG line and the comments differ between languages.
+
+    A chapter whose code never names torch gets no torch lines: its kernel then never loads torch
+    (lesson_lib's tokenizer works without it), which is a second and about 130 MB per learner on a hub.
+    """
+    say = {key: text[lang] for key, text in SETUP_COMMENTS.items()}
+    start = say["start"] if torch else say["start_no_torch"]
     return "\n".join([
-        f'LANG = "{lang}"  # ko | en: the language of the widgets in this notebook',
-        "# Same start in every chapter (generated by tools/build_notebooks.py): fixed seeds, one thread",
-        "# and 4-digit printing, so every run prints the same numbers; Hangul in plots.",
+        f'LANG = "{lang}"  # {say["lang"]}',
+        *(f"# {line}" for line in start),
         "%matplotlib inline",
         "import random, warnings",
         "import numpy as np",
-        "import torch",
+        *(["import torch"] if torch else []),
+        "from lesson_lib import set_language",
         "from lesson_lib.fonts import use_korean_font",
         "",
-        "random.seed(0); np.random.seed(0); torch.manual_seed(0)",
-        "torch.set_num_threads(1)",
-        "torch.set_printoptions(precision=4)",
-        "# Warnings are shown as 'Category: message', without the temporary file path of the cell.",
+        "set_language(LANG)",
+        "random.seed(0); np.random.seed(0)" + ("; torch.manual_seed(0)" if torch else ""),
+        *(["torch.set_num_threads(1)", "torch.set_printoptions(precision=4)"] if torch else []),
+        f"# {say['warnings']}",
         'warnings.formatwarning = lambda message, category, *args, **kwargs: f"{category.__name__}: {message}\\n"',
         "_ = use_korean_font()",
     ])
@@ -281,22 +430,24 @@ def _expand(source: str, lang: str) -> str:
     return "\n".join(listing if line.strip() == CHAPTERS_MARKER else line for line in source.split("\n"))
 
 
-def make_notebook(chapter: Chapter, lang: str) -> nbformat.NotebookNode:
+def make_notebook(chapter: Chapter, lang: str, answers: bool = False) -> nbformat.NotebookNode:
+    """The learner's notebook: exercise and check cells, no solution. `answers=True` gives the answer key:
+    each exercise cell replaced by its solution (teacher/answers/, tools/build_teacher.py)."""
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
         "language_info": {"name": "python"},
         "lesson": {"chapter": chapter.name, "lang": lang, "source": f"_source/{chapter.path.name}"},
     }
-    setup = nbformat.v4.new_code_cell(setup_source(lang))
+    setup = nbformat.v4.new_code_cell(setup_source(lang, uses_torch(chapter)))
     setup.metadata = {SETUP_MARKER: True}
     cells = [setup]
     for c in chapter.cells:
         if c.kind == "markdown":
             if c.lang == lang:
                 cells.append(nbformat.v4.new_markdown_cell(_expand(c.source, lang)))
-        else:
-            cell = nbformat.v4.new_code_cell(c.source)
+        elif _role(c) != ("exercise" if answers else "solution"):
+            cell = nbformat.v4.new_code_cell(c.text(lang))
             if c.tags:
                 cell.metadata = {"tags": list(c.tags)}
             cells.append(cell)

@@ -16,6 +16,80 @@
 # Handy, but you cannot see inside. This kit opens it up, one step at a time.
 # First run `pipeline()` in one line, as the quick tour does; then write the five lines inside it yourself and check that they give the same answer.
 
+# %% [md ko]
+# ## 이 장의 목표
+#
+# **이 장을 마치면 할 수 있는 것**
+#
+# - `pipeline("sentiment-analysis")` 한 줄로 문장을 분류하고, 그 답(`label`, `score`)을 읽습니다.
+# - 그 한 줄 안의 네 단계(토크나이저 → 모델 → 소프트맥스 → 라벨)를 다섯 줄의 코드로 직접 써서 같은 답을 얻습니다.
+# - 각 단계를 어느 장에서 자세히 여는지 압니다.
+#
+# **전제**: 파이썬 기초(리스트, 딕셔너리, 함수). 머신러닝 지식은 필요 없습니다. 수업 전에 선생님이 이 장 끝의 "환경 점검"을 한 번 실행해 두세요.
+#
+# **50분 수업 계획**
+#
+# | 시간 | 내용 |
+# |---|---|
+# | 0-10분 | 연습 1(예측), `pipeline()` 한 줄 |
+# | 10-20분 | 어떤 모델을 쓰나요? 파이프라인을 다섯 줄로, 연습 2(계산) |
+# | 20-30분 | `pipeline()`과 비교, 위젯에 직접 문장 넣기 |
+# | 30-40분 | 연습 3(바꿔 보기) |
+# | 40-50분 | 각 장에서 여는 것, 정리 |
+#
+# 짧은 수업에서는 `pipeline()`의 소스를 출력하는 셀, "🤗 Transformers에서는" 절을 건너뛰어도 됩니다. "수업 전에 (선생님용)" 절은 수업 시간에 실행하지 않습니다.
+#
+# ### 연습 1 (예측)
+#
+# 아래 셀을 실행하기 **전에** 예측해 보세요. 두 번째 문장 `"We hope you don't hate it."`("싫어하지 않으시길 바랍니다")을 모델은 긍정(`"POSITIVE"`)으로 볼까요, 부정(`"NEGATIVE"`)으로 볼까요? 문자열 하나를 `answer`에 쓰세요.
+
+# %% [md en]
+# ## Goals of this chapter
+#
+# **After this chapter you can**
+#
+# - classify sentences with the one line `pipeline("sentiment-analysis")` and read its answers (`label`, `score`);
+# - write the four steps inside that line (tokenizer → model → softmax → label) as five lines of code, and get the same answers;
+# - say which chapter opens up each step.
+#
+# **It assumes** basic Python (lists, dictionaries, functions); no machine learning. Before class, the teacher runs the "environment check" at the end of this chapter once.
+#
+# **A 50-minute plan**
+#
+# | time | what |
+# |---|---|
+# | 0-10 min | exercise 1 (predict), the one-line `pipeline()` |
+# | 10-20 min | which model? the pipeline in five lines, exercise 2 (compute) |
+# | 20-30 min | comparing with `pipeline()`, your own sentences in the widget |
+# | 30-40 min | exercise 3 (modify) |
+# | 40-50 min | what each chapter opens up, summary |
+#
+# In a short lesson, skip the cell that prints the source of `pipeline()` and the section "In 🤗 Transformers". The section "Before class (for teachers)" is not for class time.
+#
+# ### Exercise 1 (predict)
+#
+# Predict **before** you run the cell below: will the model call the second sentence, `"We hope you don't hate it."`, positive (`"POSITIVE"`) or negative (`"NEGATIVE"`)? Write one string in `answer`.
+
+# %% tags=["exercise"]
+answer = None  # [ko] "POSITIVE" 또는 "NEGATIVE" [en] "POSITIVE" or "NEGATIVE"
+
+# %% tags=["solution"]
+answer = "NEGATIVE"  # [ko] 사람에게는 부드러운 부탁이지만, 모델은 "hate"에 끌려 부정으로 봅니다 [en] a gentle wish to a person, but the model follows "hate"
+
+# %% tags=["check"]
+from lesson_lib import pipeline
+
+said = pipeline("sentiment-analysis")("We hope you don't hate it.")[0]
+ok = isinstance(answer, str) and answer.strip().upper() == said["label"]
+if answer is None:
+    print({"ko": "아직 답이 없습니다: answer에 \"POSITIVE\" 또는 \"NEGATIVE\"를 쓰고 다시 실행하세요.",
+           "en": "No answer yet: write \"POSITIVE\" or \"NEGATIVE\" in answer and run again."}[LANG])
+elif ok:
+    print({"ko": "맞혔습니다!", "en": "Right!"}[LANG], said["label"], round(said["score"], 4))
+else:
+    print({"ko": f"모델의 답은 {said['label']}({said['score']:.4f})입니다. 사람은 \"don't hate\"를 부드러운 부탁으로 읽지만, 모델은 \"hate\"라는 단어에 크게 끌립니다. 왜 그런지는 10장에서 봅니다.",
+           "en": f"The model says {said['label']} ({said['score']:.4f}). A person reads \"don't hate\" as a gentle wish; the model is pulled strongly by the word \"hate\". Chapter 10 shows why."}[LANG])
+
 # %%
 from lesson_lib import pipeline
 
@@ -31,7 +105,7 @@ results = classifier(texts)
 # 이 모델은 허깅페이스 허브에서 내려받아야 해서 인터넷이 없는 교실에서는 쓸 수 없습니다.
 #
 # 그래서 `lesson_lib`은 오프라인 기본 모델 `DEFAULT_MODEL`을 함께 가지고 다닙니다.
-# 몸통은 작은 BERT인 all-MiniLM-L6-v2(층 6개, 폭 384)이고, 그 위에 같은 SST-2로 학습한 감성 분류 헤드를 얹었습니다.
+# 몸통은 작은 BERT인 all-MiniLM-L6-v2(층 6개, 폭 384)이고, 같은 SST-2로 감성 분류를 학습시켰습니다. 헤드만 학습한 것이 아닙니다. 임베딩과 층 0-1은 그대로 두고, 층 2-3은 LoRA(작은 보정 행렬)로 조금 고치고, 층 4-5와 풀러, 분류기는 전부 다시 학습했습니다(`lesson_lib/weights/minilm-sst2/MODEL_CARD.md`).
 # 어휘 사전(vocab)이 원본 모델과 똑같아서 토큰 ID도 원본과 정확히 같게 나옵니다.
 #
 # 아래 셀은 먼저 원본 모델을 불러 보고, 네트워크가 없으면 그 이유를 보여 준 뒤 오프라인 모델로 넘어갑니다.
@@ -44,7 +118,7 @@ results = classifier(texts)
 # It has to be downloaded from the Hugging Face hub, so an offline classroom cannot use it.
 #
 # That is why `lesson_lib` carries its own offline model, `DEFAULT_MODEL`.
-# Its body is all-MiniLM-L6-v2, a small BERT (6 layers, 384 wide), with a sentiment head trained on the same SST-2 data.
+# Its body is all-MiniLM-L6-v2, a small BERT (6 layers, 384 wide), trained for sentiment on the same SST-2 data. Not only a head was trained: the embeddings and layers 0-1 stay as they were, layers 2-3 are adjusted a little with LoRA (small correction matrices), and layers 4-5, the pooler and the classifier were trained in full (`lesson_lib/weights/minilm-sst2/MODEL_CARD.md`).
 # Its vocabulary is the same as the original model's, so the token ids come out exactly the same.
 #
 # The cell below tries the original model first. Without a network it shows why, then falls back to the offline model.
@@ -69,26 +143,69 @@ print("labels:", model.config.id2label)
 # ## 파이프라인을 다섯 줄로
 #
 # 토크나이저 → 모델 → 소프트맥스 → 라벨. 줄마다 끝에 그 단계를 여는 장 번호를 적어 두었습니다.
+#
+# 처음 보는 파이썬 문법 두 가지:
+#
+# - `model(**batch)`: `batch`는 `input_ids`, `attention_mask` 같은 이름표가 붙은 딕셔너리입니다. `**`는 딕셔너리를 풀어 키워드 인자로 넘깁니다. `model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], ...)`와 같습니다.
+# - `with torch.no_grad():`: PyTorch는 보통 학습(기울기 계산, 08장)에 쓰려고 계산 과정을 기록해 둡니다. 예측만 할 때는 그 기록이 필요 없으므로 이 블록 안에서는 기록하지 않습니다. 값은 같고, 메모리와 시간이 줄어듭니다(04장에서 기록 `grad_fn`을 직접 봅니다).
 
 # %% [md en]
 # ## The pipeline in five lines
 #
 # Tokenizer → model → softmax → label. Each line ends with the number of the chapter that opens it up.
+#
+# Two pieces of Python you may not have seen:
+#
+# - `model(**batch)`: `batch` is a dictionary with named entries such as `input_ids` and `attention_mask`; `**` unpacks it into keyword arguments. It is the same as `model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], ...)`.
+# - `with torch.no_grad():`: PyTorch normally records each computation so that training can work out gradients (chapter 08). To predict, nobody needs that record, so inside this block nothing is recorded: the same values, less memory and time (chapter 04 shows the record, `grad_fn`).
 
 # %%
 from lesson_lib.functional import softmax
 
 
 def classify(texts):
-    batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt")  # 01, 02: text -> ids
+    batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt")  # [ko] 01, 02장: 텍스트 -> ID [en] 01, 02: text -> ids
     with torch.no_grad():
-        logits = model(**batch).logits  # 03: ids -> one score per label
-    probs = softmax(logits, dim=-1)  # 04: scores -> probabilities
-    best = probs.argmax(dim=-1)  # the most probable label
+        logits = model(**batch).logits  # [ko] 03장: ID -> 라벨마다 점수 하나 [en] 03: ids -> one score per label
+    probs = softmax(logits, dim=-1)  # [ko] 04장: 점수 -> 확률 [en] 04: scores -> probabilities
+    best = probs.argmax(dim=-1)  # [ko] 확률이 가장 큰 라벨 [en] the most probable label
     return [{"label": model.config.id2label[int(i)], "score": round(float(p[i]), 4)} for i, p in zip(best, probs)]
 
 
 classify(texts)
+
+# %% [md ko]
+# ### 연습 2 (계산)
+#
+# `classify`는 이긴 라벨의 확률 하나만 보여 줍니다. 두 번째 문장에서 **POSITIVE**의 확률은 얼마일까요? 위에 출력된 숫자로 계산해서 소수점 넷째 자리까지 `answer`에 쓰세요.
+# 힌트: 라벨은 두 개뿐이고, 한 문장의 확률을 모두 더하면 1입니다.
+
+# %% [md en]
+# ### Exercise 2 (compute)
+#
+# `classify` only shows the winning label's probability. What is the probability of **POSITIVE** for the second sentence? Work it out from the numbers printed above and write it in `answer` to 4 decimals.
+# Hint: there are only two labels, and one sentence's probabilities add up to 1.
+
+# %% tags=["exercise"]
+answer = None  # [ko] 숫자, 예: 0.1234 [en] a number, e.g. 0.1234
+
+# %% tags=["solution"]
+answer = 0.1538  # [ko] 1 - 0.8462 [en] 1 - 0.8462
+
+# %% tags=["check"]
+second = tokenizer([texts[1]], return_tensors="pt")
+with torch.no_grad():
+    p_second = softmax(model(**second).logits, dim=-1)[0]
+expected = float(p_second[model.config.label2id["POSITIVE"]])
+ok = isinstance(answer, (int, float)) and abs(answer - expected) < 2e-4
+if answer is None:
+    print({"ko": "아직 답이 없습니다: answer에 숫자를 쓰고 다시 실행하세요.",
+           "en": "No answer yet: write a number in answer and run again."}[LANG])
+elif ok:
+    print({"ko": "정답입니다!", "en": "Correct!"}[LANG], [round(float(p), 4) for p in p_second], "=", model.config.id2label)
+else:
+    print({"ko": "아직 아닙니다. 힌트: P(POSITIVE) + P(NEGATIVE) = 1이고, 위의 0.8462는 NEGATIVE의 확률입니다.",
+           "en": "Not yet. Hint: P(POSITIVE) + P(NEGATIVE) = 1, and the 0.8462 above is the probability of NEGATIVE."}[LANG])
 
 # %% [md ko]
 # 맨 위의 `pipeline()`과 같은 답인지 확인해 봅시다. 같은 모델과 토크나이저를 `pipeline()`에 넘기고, 두 답을 나란히 놓습니다.
@@ -111,54 +228,54 @@ print()
 print(inspect.getsource(TextClassificationPipeline.__call__))
 
 # %% [md ko]
-# 직접 문장을 넣어 보세요. 아래 칸에 영어 문장을 쓰고 Enter를 누르면, 위의 다섯 줄이 그대로 다시 실행되어 라벨별 확률을 보여 줍니다.
+# 직접 문장을 넣어 보세요. 아래 칸에 문장을 쓰고 Enter를 누르면, 위의 다섯 줄이 그대로 다시 실행되어 라벨별 확률을 보여 줍니다.
+# 영어 문장은 위의 영어 모델이, 한글 문장은 이 키트가 직접 학습한 한국어 모델(`KOREAN_MODEL`, 9장)이 읽습니다. 위젯의 토큰 줄 앞에 어느 모델이 읽었는지 나옵니다.
 
 # %% [md en]
-# Try your own sentence: type an English sentence in the box below and press Enter. The same five lines run again and the bars show each label's probability.
+# Try your own sentence: type it in the box below and press Enter. The same five lines run again and the bars show each label's probability.
+# English goes to the English model above; Hangul goes to the Korean model this kit trained itself (`KOREAN_MODEL`, chapter 09). The token line starts with the name of the model that read the text.
 
 # %%
 from lesson_lib.views import ClassifyView
 
-ClassifyView(model, tokenizer, text="We hope you don't hate it.", lang=LANG)
+ClassifyView(model, tokenizer, text="We hope you don't hate it.", korean="lesson-lib/ko-bert-nsmc", lang=LANG)  # [ko] 한글 문장은 한국어 모델(09장)이 읽습니다 [en] Hangul text goes to the Korean model (chapter 09)
 
 # %% [md ko]
 # ## 각 장에서 여는 것
 #
-# ```
-# "We hope you don't hate it."
-#     │  01 토크나이저: 텍스트 → 토큰 → 토큰 ID
-#     ▼
-# [101, 2057, 3246, 2017, ...]      02 배치: 여러 문장을 한 텐서로 (패딩, 어텐션 마스크)
-#     │  03 순전파: 임베딩 → 블록 6개 → 첫 토큰 → 분류기
-#     ▼
-# 로짓  [[-0.3, 0.2]]
-#     │  04 소프트맥스와 손실
-#     ▼
-# 확률 [[0.38, 0.62]]  →  라벨
-# ```
-#
-# (그림 속 숫자는 모양을 보여 주려는 예시입니다.)
-#
-# {{chapters}}
+# 두 번째 문장이 네 단계를 지나는 모습입니다. 숫자는 예시가 아니라 이 모델이 이 문장에 대해 실제로 계산한 값입니다(아래 셀이 계산해서 그립니다).
 
 # %% [md en]
 # ## What each chapter opens up
 #
-# ```
-# "We hope you don't hate it."
-#     │  01 tokenizer: text → tokens → ids
-#     ▼
-# [101, 2057, 3246, 2017, ...]      02 batching: many sentences in one tensor (padding, attention mask)
-#     │  03 forward pass: embeddings → 6 blocks → first token → classifier
-#     ▼
-# logits  [[-0.3, 0.2]]
-#     │  04 softmax and loss
-#     ▼
-# probabilities [[0.38, 0.62]]  →  label
-# ```
-#
-# (The numbers in the picture only show the shapes.)
-#
+# The second sentence on its way through the four steps. The numbers are not made up: they are what this model really computes for this sentence (the cell below computes and draws them).
+
+# %%
+sentence = texts[1]
+one = tokenizer([sentence], return_tensors="pt")
+with torch.no_grad():
+    z = model(**one).logits  # (1, 2)
+p = softmax(z, dim=-1)
+words = {"ko": ("01 토크나이저: 텍스트 → 토큰 → 토큰 ID", "02 배치: 여러 문장을 한 텐서로 (패딩, 어텐션 마스크)",
+                "03 순전파: 임베딩 → 블록 6개 → 첫 토큰 → 분류기", "로짓", "04 소프트맥스와 손실", "확률", "라벨"),
+         "en": ("01 tokenizer: text → tokens → ids", "02 batching: many sentences in one tensor (padding, attention mask)",
+                "03 forward pass: embeddings → 6 blocks → first token → classifier", "logits", "04 softmax and loss",
+                "probabilities", "label")}[LANG]
+print(f'"{sentence}"')
+print("    │  " + words[0])
+print("    ▼")
+print(one["input_ids"][0].tolist(), "   " + words[1])
+print("    │  " + words[2])
+print("    ▼")
+print(f"{words[3]} {[[round(v, 4) for v in row] for row in z.tolist()]}", "  " + str(model.config.id2label))
+print("    │  " + words[4])
+print("    ▼")
+print(f"{words[5]} {[[round(v, 4) for v in row] for row in p.tolist()]}  →  {words[6]} {model.config.id2label[int(p.argmax())]}")
+
+# %% [md ko]
+# {{chapters}}
+
+# %% [md en]
 # {{chapters}}
 
 # %% [md ko]
@@ -183,7 +300,9 @@ import lesson_lib
 
 print(f"{'python':12} {sys.version.split()[0]}")
 for package in ["torch", "tokenizers", "safetensors", "numpy", "ipywidgets", "jupyterlab", "matplotlib",
-                "transformers", "accelerate"]:  # the last two: only for the "In 🤗 Transformers" cells
+                # [ko] 마지막 둘은 "🤗 Transformers에서는" 셀에서만 씁니다
+                # [en] the last two: only for the "In 🤗 Transformers" cells
+                "transformers", "accelerate"]:
     try:
         version = importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
@@ -278,13 +397,13 @@ print("\nready for class" if not problems else f"\n{len(problems)} thing(s) to f
 # | `LessonError` and the errors under it | the kit's errors (each is also a `ValueError`, `TypeError` or `OSError`) |
 
 # %%
-import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+import transformers  # [ko] 진짜 라이브러리는 이 셀에서만: lesson_lib 자체는 이것을 불러오지 않습니다 [en] the real library, in this cell only: lesson_lib itself never imports it
 
 import tempfile
 from pathlib import Path
 
-transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
-transformers.logging.disable_progress_bar()  # its loading bar would store times
+transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 안내 문구와 불러오기 보고가 남지 않게 [en] no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # [ko] 불러오기 진행 막대는 시간을 저장하므로 끕니다 [en] its loading bar would store times
 folder = Path(tempfile.mkdtemp()) / "model"
 model.save_pretrained(folder)
 tokenizer.save_pretrained(folder)
@@ -299,31 +418,56 @@ print("same labels, scores within 1e-5:", same)
 assert same and len(hf_results) == len(kit_results)
 
 # %% [md ko]
-# ## 연습 문제
+# ## 연습 3 (바꿔 보기)
 #
-# `my_texts`에 여러분의 문장 세 개를 쓰세요(영어로: 이 모델은 영어 리뷰로 학습했습니다).
-# 모델이 어느 문장을 가장 긍정적이라고 볼지 추측해서 그 번호(0, 1, 2)를 `answer`에 넣고, 그다음 셀로 확인하세요.
+# `"We hope you don't hate it."`에서 **단어 하나만** 바꿔서 모델이 POSITIVE라고 답하게 만들어 보세요. 바꾼 문장을 `answer`에 쓰세요(단어 수는 그대로, 한 단어만 다르게).
+# 위의 위젯에서 여러 단어를 먼저 시험해 봐도 좋습니다. 사람이 읽기에 긍정인 문장이 모델에게도 긍정일까요?
 
 # %% [md en]
-# ## Exercise
+# ## Exercise 3 (modify)
 #
-# Write three sentences of your own in `my_texts` (in English: the model learned from English reviews).
-# Guess which one the model finds the most positive, put its index (0, 1 or 2) in `answer`, and check with the next cell.
+# Change **one word** of `"We hope you don't hate it."` so that the model answers POSITIVE. Write your sentence in `answer` (the same number of words, one word different).
+# You can try words in the widget above first. Is a sentence that reads as positive to a person positive for the model too?
 
 # %% tags=["exercise"]
-my_texts = ["I loved every minute of it.", "What a waste of two hours.", "It was fine, I guess."]
-answer = None  # 0, 1 or 2
+answer = None  # [ko] 문장, 예: "We hope you don't ... it." [en] a sentence, e.g. "We hope you don't ... it."
+
+# %% tags=["solution"]
+answer = "We hope you don't miss it."  # [ko] POSITIVE 0.96. "regret", "fear"도 됩니다 [en] POSITIVE 0.96; "regret" and "fear" work too
 
 # %% tags=["check"]
-positive = model.config.label2id.get("POSITIVE", 1)  # the label id that means "positive"
-batch = tokenizer(my_texts, padding=True, return_tensors="pt")
-with torch.no_grad():
-    p_positive = softmax(model(**batch).logits, dim=-1)[:, positive]
-best = int(p_positive.argmax())
+original = "We hope you don't hate it.".split()
+ok, label, score = False, None, 0.0
+if isinstance(answer, str) and answer.strip():
+    mine = classify([answer])[0]
+    label, score = mine["label"], mine["score"]
+    changed = answer.split()
+    one_word = len(changed) == len(original) and sum(a != b for a, b in zip(changed, original)) == 1
+    ok = one_word and label == "POSITIVE"
 if answer is None:
-    print({"ko": "아직 답이 없습니다: answer에 0, 1, 2 중 하나를 넣고 다시 실행하세요.",
-           "en": "No answer yet: put 0, 1 or 2 in answer and run again."}[LANG])
+    print({"ko": "아직 답이 없습니다: answer에 문장을 쓰고 다시 실행하세요.",
+           "en": "No answer yet: write a sentence in answer and run again."}[LANG])
+elif ok:
+    print({"ko": "정답입니다!", "en": "Correct!"}[LANG], label, score)
+elif label is not None and not one_word:
+    print({"ko": f"모델의 답: {label} {score}. 그런데 단어 하나만 바꿔야 합니다(단어 수 {len(original)}개 그대로).",
+           "en": f"The model says {label} {score}. But change exactly one word (keep {len(original)} words)."}[LANG])
 else:
-    print("P(positive):", [round(float(p), 4) for p in p_positive])
-    print({"ko": "정답입니다!" if answer == best else f"모델의 답은 {best}번입니다.",
-           "en": "Correct!" if answer == best else f"The model picks number {best}."}[LANG])
+    print({"ko": f"모델의 답: {label} {score}. 다른 단어를 시험해 보세요. 힌트: \"hate\" 자리에 놓치거나 후회하는 일을 뜻하는 동사를 넣어 보세요.",
+           "en": f"The model says {label} {score}. Try another word. Hint: in place of \"hate\", try a verb for missing out on or regretting something."}[LANG])
+
+# %% [md ko]
+# ## 정리
+#
+# - `pipeline("sentiment-analysis")`는 네 단계입니다. 토크나이저가 문장을 토큰 ID로 바꾸고(01, 02장), 모델이 라벨마다 점수(로짓)를 내고(03장), 소프트맥스가 점수를 확률로 바꾸고(04장), 가장 큰 확률의 라벨이 답이 됩니다.
+# - `model(**batch)`의 `**`는 딕셔너리를 키워드 인자로 풀고, `torch.no_grad()`는 예측할 때 학습용 기록을 끕니다.
+# - 이 키트의 모델은 오프라인 기본 모델 `DEFAULT_MODEL`입니다. 퀵투어의 모델과 어휘 사전은 같지만 다른 모델이라 숫자가 다릅니다.
+# - 모델은 사람처럼 읽지 않습니다. `"We hope you don't hate it."`는 부정으로, 단어 하나를 바꾼 문장은 긍정으로 봅니다. 다음 장부터 그 속을 한 단계씩 엽니다.
+
+# %% [md en]
+# ## Summary
+#
+# - `pipeline("sentiment-analysis")` is four steps: the tokenizer turns the sentence into token ids (chapters 01, 02), the model gives one score (logit) per label (03), softmax turns the scores into probabilities (04), and the most probable label is the answer.
+# - The `**` of `model(**batch)` unpacks a dictionary into keyword arguments; `torch.no_grad()` switches off the record training needs, when you only predict.
+# - This kit's model is the offline `DEFAULT_MODEL`: the same vocabulary as the quick tour's model, but another model, so its numbers differ.
+# - A model does not read as a person does: it calls `"We hope you don't hate it."` negative, and a sentence one word away positive. From the next chapter on we open it up, one step at a time.

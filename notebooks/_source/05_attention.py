@@ -14,13 +14,63 @@
 # Chapter 03 went through attention inside a block in one line (`layer.attention.self(x, mask)`). This chapter opens it up.
 # As at the end of the quick tour, `output_attentions=True` makes the model return every layer's attention weights.
 
+# %% [md ko]
+# ## 이 장의 목표
+#
+# **이 장을 마치면 할 수 있는 것**
+#
+# - 스케일드 닷프로덕트 어텐션 $\mathrm{softmax}(QK^\top/\sqrt{d} + M)\,V$를 한 단계씩 손으로 계산하고 모델의 값과 맞춰 봅니다.
+# - 폭 D를 헤드 H개로 나누고(split) 다시 합치는(merge) 텐서 모양 바꾸기를 읽습니다.
+# - 더하는 마스크 $M$이 패딩 자리에 왜 **정확히** 0을 주는지 설명합니다.
+# - 어텐션 히트맵을 읽고, 헤드의 패턴에서 말할 수 있는 것과 없는 것을 구별합니다.
+#
+# **전제**: 03장(블록의 구조), 04장(소프트맥스). 행렬 곱과 벡터의 내적(dot product)을 알면 좋습니다.
+#
+# **50분 수업 계획**
+#
+# | 시간 | 내용 |
+# |---|---|
+# | 0-5분 | 어텐션 텐서의 모양 (B, H, T, T) |
+# | 5-20분 | 어텐션을 손으로: 점수, 마스크, 소프트맥스, 값 섞기, 헤드 합치기. 연습 1(예측) |
+# | 20-30분 | 패딩은 0, 줄의 합은 1. 연습 2(계산) |
+# | 30-45분 | 히트맵과 위젯, 연습 3(찾아보기), 헤드들은 무엇을 할까? |
+# | 45-50분 | 정리 |
+#
+# 짧은 수업에서는 "문장 2를 혼자 넣었을 때" 셀, 헤드 12개 격자, "🤗 Transformers에서는" 절을 건너뛰어도 됩니다.
+
+# %% [md en]
+# ## Goals of this chapter
+#
+# **After this chapter you can**
+#
+# - compute scaled dot-product attention, $\mathrm{softmax}(QK^\top/\sqrt{d} + M)\,V$, step by step by hand and match the model's numbers;
+# - read the reshapes that split the width D into H heads and merge them back;
+# - explain why the additive mask $M$ gives padding **exactly** 0;
+# - read an attention heatmap, and tell what a head's pattern does and does not show.
+#
+# **It assumes** chapter 03 (what a block is made of) and chapter 04 (softmax); matrix products and the dot product of two vectors help.
+#
+# **A 50-minute plan**
+#
+# | time | what |
+# |---|---|
+# | 0-5 min | the shape of the attention tensors, (B, H, T, T) |
+# | 5-20 min | attention by hand: scores, mask, softmax, mixing the values, merging the heads; exercise 1 (predict) |
+# | 20-30 min | padding gets 0, rows sum to 1; exercise 2 (compute) |
+# | 30-45 min | heatmaps and the widget, exercise 3 (find a head), what the heads do |
+# | 45-50 min | summary |
+#
+# In a short lesson, skip the "sentence 2 alone" cell, the grid of 12 heads and the section "In 🤗 Transformers".
+
 # %%
 from lesson_lib import DEFAULT_MODEL, AutoModelForSequenceClassification, AutoTokenizer
 
 tok = AutoTokenizer.from_pretrained(DEFAULT_MODEL)
 model = AutoModelForSequenceClassification.from_pretrained(DEFAULT_MODEL)
 texts = ["We are very happy to show you the 🤗 Transformers library.", "We hope you don't hate it."]
-batch = tok(texts, padding=True, return_tensors="pt")  # 14 and 11 tokens: the second gets 3 [PAD]s
+# [ko] 토큰 14개와 11개: 둘째 문장에 [PAD] 3개가 붙습니다
+# [en] 14 and 11 tokens: the second gets 3 [PAD]s
+batch = tok(texts, padding=True, return_tensors="pt")
 
 with torch.no_grad():
     out = model(**batch, output_hidden_states=True, output_attentions=True)
@@ -40,6 +90,19 @@ print("attentions:   ", len(out.attentions), "tensors of", tuple(out.attentions[
 # 3. 마스크를 더하고(패딩 자리에 아주 큰 음수), 행마다 소프트맥스를 합니다. 이것이 어텐션 가중치입니다.
 # 4. 가중치로 v를 섞습니다. 토큰마다 "다른 토큰들의 v를 가중 평균한 것"이 나옵니다.
 #
+# 식으로 쓰면 이렇습니다. 층의 입력을 $X$(모양 (B, T, D))라고 하고, 헤드 $h$의 폭을 $d = D/H = 32$라고 하면
+#
+# $$Q = XW_Q + b_Q,\quad K = XW_K + b_K,\quad V = XW_V + b_V \qquad \text{(B, T, D)}$$
+#
+# $$\text{split: } (B, T, D) \to (B, T, H, d) \to (B, H, T, d)$$
+#
+# $$A_h = \mathrm{softmax}\!\left(\frac{Q_h K_h^\top}{\sqrt{d}} + M\right) \quad (B, H, T, T), \qquad M_{j} = \begin{cases} 0 & \text{토큰 } j\text{가 진짜 토큰} \\ -3.4 \times 10^{38} & \text{토큰 } j\text{가 [PAD]} \end{cases}$$
+#
+# $$O_h = A_h V_h \quad (B, H, T, d), \qquad \text{merge: } (B, H, T, d) \to (B, T, H, d) \to (B, T, D)$$
+#
+# 소프트맥스는 마지막 축(키 $j$)을 따라 계산하므로 $A_h$의 줄마다 합이 1입니다. $\sqrt{d}$로 나누는 까닭: $d$개 곱의 합인 $q \cdot k$는 $d$가 클수록 값이 커지는데, 그대로 두면 소프트맥스가 거의 한 칸에만 1을 주게 됩니다.
+# 코드에서 `F.split_heads`가 split, `q @ k.transpose(-2, -1)`이 $Q_h K_h^\top$, `+ mask`가 $M$입니다. 마스크의 모양 (B, 1, 1, T)는 헤드와 쿼리 축으로 **브로드캐스트**되어(같은 값이 복사된 것처럼) 모든 헤드, 모든 줄에 같은 열이 더해집니다.
+#
 # 층 0의 입력(임베딩, `hidden_states[0]`)에서 시작해 직접 계산하고 모델의 값과 비교해 봅시다.
 
 # %% [md en]
@@ -55,6 +118,19 @@ print("attentions:   ", len(out.attentions), "tensors of", tuple(out.attentions[
 # 3. Add the mask (a huge negative number at padding) and take a softmax along each row. These are the attention weights.
 # 4. Mix the v's with those weights: each token gets a weighted average of the other tokens' values.
 #
+# As formulas: with the layer's input $X$ (shape (B, T, D)) and the width of one head $d = D/H = 32$,
+#
+# $$Q = XW_Q + b_Q,\quad K = XW_K + b_K,\quad V = XW_V + b_V \qquad \text{(B, T, D)}$$
+#
+# $$\text{split: } (B, T, D) \to (B, T, H, d) \to (B, H, T, d)$$
+#
+# $$A_h = \mathrm{softmax}\!\left(\frac{Q_h K_h^\top}{\sqrt{d}} + M\right) \quad (B, H, T, T), \qquad M_{j} = \begin{cases} 0 & \text{if token } j \text{ is real} \\ -3.4 \times 10^{38} & \text{if token } j \text{ is [PAD]} \end{cases}$$
+#
+# $$O_h = A_h V_h \quad (B, H, T, d), \qquad \text{merge: } (B, H, T, d) \to (B, T, H, d) \to (B, T, D)$$
+#
+# The softmax runs along the last axis (the keys $j$), so every row of $A_h$ sums to 1. Why divide by $\sqrt{d}$: $q \cdot k$ is a sum of $d$ products and grows with $d$; left as it is, softmax would put almost all the weight on a single cell.
+# In the code, `F.split_heads` is the split, `q @ k.transpose(-2, -1)` is $Q_h K_h^\top$, `+ mask` is $M$. The mask's shape (B, 1, 1, T) is **broadcast** over the heads and the queries (as if copied), so the same columns are added in every head and every row.
+#
 # Let's compute it by hand from layer 0's input (the embeddings, `hidden_states[0]`) and compare with the model.
 
 # %%
@@ -62,19 +138,71 @@ import math
 
 from lesson_lib import functional as F
 
-attn = model.bert.encoder.layer[0].attention.self  # the query, key and value maps of layer 0
-x = out.hidden_states[0]  # (B, T, D): the input of layer 0
+attn = model.bert.encoder.layer[0].attention.self  # [ko] 층 0의 쿼리, 키, 값 변환 [en] the query, key and value maps of layer 0
+x = out.hidden_states[0]  # [ko] (B, T, D): 층 0의 입력 [en] (B, T, D): the input of layer 0
 H = model.config.num_attention_heads
-d = model.config.hidden_size // H  # 384 / 12 = 32 features per head
-mask = F.extended_attention_mask(batch["attention_mask"], x.dtype)  # (B, 1, 1, T): 0, or very negative at [PAD]
+d = model.config.hidden_size // H  # [ko] 384 / 12 = 헤드마다 특성 32개 [en] 384 / 12 = 32 features per head
+# [ko] (B, 1, 1, T): 0, [PAD] 자리는 아주 큰 음수
+# [en] (B, 1, 1, T): 0, or very negative at [PAD]
+mask = F.extended_attention_mask(batch["attention_mask"], x.dtype)
 
 with torch.no_grad():
     q = F.split_heads(attn.query(x), H)  # (B, H, T, d)
     k = F.split_heads(attn.key(x), H)  # (B, H, T, d)
     scores = q @ k.transpose(-2, -1) / math.sqrt(d)  # (B, H, T, T)
-    weights = torch.softmax(scores + mask, dim=-1)  # (B, H, T, T): each row sums to 1
+    weights = torch.softmax(scores + mask, dim=-1)  # [ko] (B, H, T, T): 줄마다 합이 1 [en] (B, H, T, T): each row sums to 1
 print("d =", d, "  weights:", tuple(weights.shape))
-assert torch.allclose(weights, out.attentions[0], atol=1e-6)  # by hand == the model's layer 0
+assert torch.allclose(weights, out.attentions[0], atol=1e-6)  # [ko] 손 계산 == 모델의 층 0 [en] by hand == the model's layer 0
+
+# %% [md ko]
+# 4단계와 헤드 합치기(merge)까지 마저 계산해 봅시다. 헤드 12개의 출력 (B, H, T, d)를 다시 (B, T, D)로 이어 붙인 것이 03장의 `heads`, 즉 `layer.attention.self(x, mask)`의 첫 번째 출력입니다. 그다음에 03장에서 본 `dense`($W_O$)와 잔차 연결, LayerNorm이 옵니다.
+
+# %% [md en]
+# Let's finish step 4 and the merge. The 12 heads' outputs (B, H, T, d) joined back into (B, T, D) are chapter 03's `heads`, the first output of `layer.attention.self(x, mask)`. After that come chapter 03's `dense` ($W_O$), the residual and LayerNorm.
+
+# %%
+with torch.no_grad():
+    v = F.split_heads(attn.value(x), H)  # (B, H, T, d)
+    mixed = weights @ v  # [ko] (B, H, T, d): 값의 가중 평균 [en] (B, H, T, d): weighted averages of the values
+    merged = F.merge_heads(mixed)  # (B, T, D)
+    heads_by_model, _ = attn(x, mask)  # (B, T, D)
+print("split:", tuple(v.shape), "-> mixed:", tuple(mixed.shape), "-> merged:", tuple(merged.shape))
+assert torch.allclose(merged, heads_by_model, atol=1e-5)
+# [ko] merge는 헤드 h의 특성을 h*d부터 (h+1)*d까지 자리에 놓습니다
+# [en] merge puts head h's features at places h*d to (h+1)*d
+assert torch.equal(merged[..., 2 * d:3 * d], mixed[:, 2])
+
+# %% [md ko]
+# ### 연습 1 (예측)
+#
+# 어떤 헤드는 아주 단순한 규칙을 따릅니다. 층 0에는 "바로 앞 토큰"에 가중치를 가장 많이 주는 헤드가 있습니다(뒤의 히트맵이 그 헤드를 그립니다). 그 헤드에서 각 토큰이 바로 앞 토큰에 주는 가중치는 평균 얼마쯤일까요? 그림을 보기 **전에** 예측해 보세요.
+# (a) 약 0.07(토큰 14개에 고르게 나눌 때와 같음), (b) 약 0.3, (c) 거의 1(가중치를 거의 모두 바로 앞 토큰에). 글자 하나를 `answer`에 쓰세요.
+
+# %% [md en]
+# ### Exercise 1 (predict)
+#
+# Some heads follow a very simple rule. Layer 0 has a head that gives the most weight to "the token right before" (the heatmap further down draws it). In that head, how much weight does each token give to the token right before it, on average? Predict **before** you see the picture.
+# (a) about 0.07 (as if spread evenly over 14 tokens), (b) about 0.3, (c) almost 1 (nearly all of it on the previous token). Write one letter in `answer`.
+
+# %% tags=["exercise"]
+answer = None  # [ko] "a", "b" 또는 "c" [en] "a", "b" or "c"
+
+# %% tags=["solution"]
+answer = "c"  # [ko] 층 0, 헤드 2: 평균 1.00 [en] layer 0, head 2: 1.00 on average
+
+# %% tags=["check"]
+# [ko] 층 0, 첫 문장: 헤드마다 바로 앞 토큰에 주는 평균 가중치 중 가장 큰 것
+# [en] layer 0, first sentence: the largest, over the heads, of the mean weight on the previous token
+previous_best = float(torch.diagonal(weights[0], offset=-1, dim1=-2, dim2=-1).mean(-1).max())
+ok = answer in ("c", "C")
+if answer is None:
+    print({"ko": "아직 답이 없습니다: answer에 \"a\", \"b\", \"c\" 중 하나를 쓰고 다시 실행하세요.",
+           "en": "No answer yet: write \"a\", \"b\" or \"c\" in answer and run again."}[LANG])
+elif ok:
+    print({"ko": "맞혔습니다!", "en": "Right!"}[LANG], round(previous_best, 2))
+else:
+    print({"ko": f"실제로는 평균 {previous_best:.2f}입니다. 이 헤드는 거의 모든 가중치를 바로 앞 토큰에 줍니다. 점수 하나가 다른 점수보다 훨씬 크면 소프트맥스는 거의 한 칸에만 1을 줍니다.",
+           "en": f"It is {previous_best:.2f} on average: this head puts almost all its weight on the previous token. When one score is much larger than the others, softmax gives almost 1 to that one cell."}[LANG])
 
 # %% [md ko]
 # ## 패딩은 0을 받고, 행의 합은 1
@@ -90,12 +218,16 @@ assert torch.allclose(weights, out.attentions[0], atol=1e-6)  # by hand == the m
 
 # %%
 A = torch.stack(out.attentions)  # (L, B, H, T, T) = (6, 2, 12, 14, 14)
-real = int(batch["attention_mask"][1].sum())  # 11 real tokens in sentence 1
+real = int(batch["attention_mask"][1].sum())  # [ko] 문장 1의 실제 토큰 11개 [en] 11 real tokens in sentence 1
 print("columns of the 3 [PAD] keys, largest weight anywhere:", float(A[:, 1, :, :, real:].max()))
 print("row sums, smallest and largest:", round(float(A.sum(-1).min()), 4), round(float(A.sum(-1).max()), 4))
 
-assert torch.all(A[:, 1, :, :, real:] == 0)  # nobody takes anything from padding: exactly zero
-assert torch.allclose(A.sum(dim=-1), torch.ones(A.shape[:-1]), atol=1e-5)  # every row is a probability distribution
+# [ko] 어떤 토큰도 패딩에서 정보를 가져오지 않습니다: 정확히 0
+# [en] nobody takes anything from padding: exactly zero
+assert torch.all(A[:, 1, :, :, real:] == 0)
+# [ko] 모든 줄이 확률 분포입니다
+# [en] every row is a probability distribution
+assert torch.allclose(A.sum(dim=-1), torch.ones(A.shape[:-1]), atol=1e-5)
 
 # %% [md ko]
 # 그래서 패딩은 결과를 바꾸지 못합니다. 둘째 문장을 혼자 넣었을 때의 가중치가 배치 안에서의 가중치(진짜 토큰 11개끼리)와 같은지도 봅시다.
@@ -111,6 +243,38 @@ with torch.no_grad():
 for layer in range(len(alone)):
     assert torch.allclose(alone[layer][0], A[layer, 1, :, :real, :real], atol=1e-5)
 print("sentence 2 alone == sentence 2 in the padded batch, in all", len(alone), "layers")
+
+# %% [md ko]
+# ### 연습 2 (계산)
+#
+# 쿼리 하나가 키 세 개에 준 점수가 ($\sqrt{d}$로 이미 나눈 값) `[2.0, 1.0, 0.0]`이고, 세 번째 키는 `[PAD]`입니다. 마스크를 더하고 소프트맥스를 하면 **첫 번째** 키의 가중치는 얼마일까요? 소수점 넷째 자리까지 `answer`에 쓰세요.
+
+# %% [md en]
+# ### Exercise 2 (compute)
+#
+# One query gives three keys the scores `[2.0, 1.0, 0.0]` (already divided by $\sqrt{d}$); the third key is `[PAD]`. After adding the mask and a softmax, what weight does the **first** key get? Write it in `answer` to 4 decimals.
+
+# %% tags=["exercise"]
+answer = None  # [ko] 숫자, 예: 0.1234 [en] a number, e.g. 0.1234
+
+# %% tags=["solution"]
+answer = 0.7311  # [ko] e^2 / (e^2 + e^1) = 1 / (1 + e^-1) [en] e^2 / (e^2 + e^1) = 1 / (1 + e^-1)
+
+# %% tags=["check"]
+row = torch.tensor([2.0, 1.0, 0.0]) + F.extended_attention_mask(torch.tensor([[1, 1, 0]]), torch.float32)[0, 0, 0]
+expected = float(torch.softmax(row, dim=-1)[0])
+ok = isinstance(answer, (int, float)) and abs(answer - expected) < 1e-3
+if answer is None:
+    print({"ko": "아직 답이 없습니다: answer에 숫자를 쓰고 다시 실행하세요.",
+           "en": "No answer yet: write a number in answer and run again."}[LANG])
+elif ok:
+    print({"ko": "정답입니다!", "en": "Correct!"}[LANG], round(expected, 4))
+elif isinstance(answer, (int, float)) and abs(answer - 0.6652) < 1e-3:
+    print({"ko": "아쉽습니다. 그것은 마스크가 없을 때의 값입니다. [PAD] 키는 e^(아주 큰 음수) = 0이 되어 분모에서 빠집니다.",
+           "en": "Close: that is the value without the mask. The [PAD] key becomes e^(huge negative) = 0 and leaves the denominator."}[LANG])
+else:
+    print({"ko": "아직 아닙니다. 힌트: e^2 / (e^2 + e^1). [PAD] 키는 분모에 들어가지 않습니다.",
+           "en": "Not yet. Hint: e^2 / (e^2 + e^1); the [PAD] key is not in the denominator."}[LANG])
 
 # %% [md ko]
 # ## 히트맵으로 보기
@@ -135,7 +299,9 @@ def previous_token_weight(a):
     return torch.diagonal(a, offset=-1, dim1=-2, dim2=-1).mean(-1)
 
 
-head = int(previous_token_weight(A[0, 0]).argmax())  # layer 0, sentence 1 (no padding), over the 12 heads
+# [ko] 층 0, 문장 1(패딩 없음), 헤드 12개 중에서
+# [en] layer 0, sentence 1 (no padding), over the 12 heads
+head = int(previous_token_weight(A[0, 0]).argmax())
 print(f"layer 0, head {head}: mean weight on the previous token = {float(previous_token_weight(A[0, 0, head])):.2f}")
 
 fig, ax = plt.subplots(figsize=(7, 6))
@@ -144,14 +310,14 @@ draw_attention(ax, A[0, 1, head], batch.tokens(1), mask=batch["attention_mask"][
 plt.show()
 
 # %% [md ko]
-# 대각선 바로 아래가 진합니다. 토큰마다 자기 바로 앞 토큰을 봅니다. 이번에는 한 층의 헤드 12개를 한꺼번에 봅시다. 헤드마다 무늬가 꽤 다릅니다.
+# 대각선 바로 아래가 진합니다. 토큰마다 자기 바로 앞 토큰을 봅니다. 이번에는 한 층의 헤드 12개를 한꺼번에 봅시다. 헤드마다 패턴이 꽤 다릅니다.
 
 # %% [md en]
 # The line just below the diagonal is dark: every token looks at the token before it. Now all 12 heads of one layer at once. Their patterns differ quite a lot.
 
 # %%
 fig = plt.figure(figsize=(9, 7.5))
-draw_attention_heads(fig, A[1, 0], batch.tokens(0), lang=LANG, layer=1)  # layer 1, first sentence
+draw_attention_heads(fig, A[3, 0], batch.tokens(0), lang=LANG, layer=3)  # [ko] 층 3, 첫 문장 (층 1은 연습 3에서 직접 봅니다) [en] layer 3, first sentence (layer 1 is exercise 3's)
 plt.show()
 
 # %% [md ko]
@@ -169,16 +335,54 @@ plt.show()
 # %%
 from lesson_lib.views import AttentionView
 
-AttentionView(model=model, tokenizer=tok, texts=texts, layer=0, head=head, lang=LANG)
+AttentionView(model=model, tokenizer=tok, texts=texts, layer=2, head="mean", lang=LANG)  # [ko] 층 2, 헤드 평균에서 시작합니다(위 그림과 다른 것) [en] opens on the mean of layer 2 (not the picture above)
+
+# %% [md ko]
+# ### 연습 3 (찾아보기)
+#
+# 위의 위젯에서 층 1을 고르고 헤드를 하나씩 넘겨 보세요. 대각선 바로 **위**(각 토큰이 **다음** 토큰을 보는 곳)가 진한 헤드를 찾아 `(층, 헤드)`를 `answer`에 쓰고 확인하세요. 평균 0.5 이상을 다음 토큰에 주는 헤드면 정답입니다.
+
+# %% [md en]
+# ### Exercise 3 (find a head)
+#
+# In the widget above, choose layer 1 and step through the heads. Find a head where the line just **above** the diagonal is dark (each token looks at the **next** one), write `(layer, head)` in `answer` and check. Any head that gives the next token 0.5 or more on average counts.
+
+# %% tags=["exercise"]
+answer = None  # [ko] (층, 헤드), 예: (1, 0) [en] (layer, head), e.g. (1, 0)
+
+# %% tags=["solution"]
+answer = (1, 8)
+
+# %% tags=["check"]
+next_weight = torch.diagonal(A[:, 0], offset=1, dim1=-2, dim2=-1).mean(-1)  # [ko] (L, H): 첫 문장, 다음 토큰에 주는 평균 가중치 [en] (L, H): first sentence, mean weight on the next token
+valid = isinstance(answer, tuple) and len(answer) == 2 and all(isinstance(i, int) for i in answer)
+n_layers, n_heads = next_weight.shape
+score = float(next_weight[answer]) if valid and 0 <= answer[0] < n_layers and 0 <= answer[1] < n_heads else 0.0
+ok = score >= 0.5
+if answer is None:
+    print({"ko": "아직 답이 없습니다: answer에 (층, 헤드)를 쓰고 다시 실행하세요.",
+           "en": "No answer yet: write (layer, head) in answer and run again."}[LANG])
+elif not valid:
+    print({"ko": "answer는 정수 두 개의 튜플 (층, 헤드)입니다. 예: (1, 0)",
+           "en": "answer is a tuple of two whole numbers, (layer, head), e.g. (1, 0)."}[LANG])
+else:
+    layer_, head_ = answer
+    if ok:
+        print({"ko": f"정답입니다! 층 {layer_}, 헤드 {head_}는 다음 토큰에 평균 {score:.2f}를 줍니다.",
+               "en": f"Correct! Layer {layer_}, head {head_} gives the next token {score:.2f} on average."}[LANG])
+    else:
+        print({"ko": f"층 {layer_}, 헤드 {head_}가 다음 토큰에 주는 가중치는 평균 {score:.2f}뿐입니다. 다른 헤드를 찾아보세요.",
+               "en": f"Layer {layer_}, head {head_} gives the next token only {score:.2f} on average. Try another head."}[LANG])
 
 # %% [md ko]
 # ## 헤드들은 무엇을 할까?
 #
-# 헤드마다 무엇을 보는지 숫자로 요약해 봅시다. 첫 문장(패딩 없음)에서 층마다 세 가지 무늬가 가장 강한 헤드를 찾습니다.
+# 헤드마다 무엇을 보는지 숫자로 요약해 봅시다. 첫 문장(패딩 없음)에서 층마다 세 가지 패턴이 가장 강한 헤드를 찾습니다.
 #
 # - **앞 토큰**: 바로 앞 토큰에 주는 평균 가중치
 # - **뒤 토큰**: 바로 뒤 토큰에 주는 평균 가중치
 # - **`[CLS]`**: 첫 토큰 `[CLS]`에 주는 평균 가중치
+# - **`[SEP]`**: 마지막 토큰 `[SEP]`에 주는 평균 가중치
 
 # %% [md en]
 # ## What do the heads do?
@@ -188,13 +392,15 @@ AttentionView(model=model, tokenizer=tok, texts=texts, layer=0, head=head, lang=
 # - **previous**: mean weight on the token right before
 # - **next**: mean weight on the token right after
 # - **`[CLS]`**: mean weight on the first token, `[CLS]`
+# - **`[SEP]`**: mean weight on the last token, `[SEP]`
 
 # %%
-a = A[:, 0]  # (L, H, T, T): the first sentence, every layer and head
+a = A[:, 0]  # [ko] (L, H, T, T): 첫 문장, 모든 층과 헤드 [en] (L, H, T, T): the first sentence, every layer and head
 patterns = {
     "previous": previous_token_weight(a),  # (L, H)
     "next": torch.diagonal(a, offset=1, dim1=-2, dim2=-1).mean(-1),  # (L, H)
     "[CLS]": a[..., :, 0].mean(-1),  # (L, H)
+    "[SEP]": a[..., :, -1].mean(-1),  # [ko] (L, H): 첫 문장의 마지막 토큰이 [SEP]입니다 [en] (L, H): the first sentence's last token is [SEP]
 }
 print("layer  " + "".join(f"{name:>16}" for name in patterns))
 for layer in range(a.shape[0]):
@@ -206,15 +412,17 @@ print("a token's weight if spread evenly over 14 tokens:", round(1 / 14, 2))
 # 고르게 나눠 주면 토큰 하나에 0.07이니, 그보다 훨씬 큰 값이 눈에 띄는 헤드입니다. 이 모델에서 보이는 것은 대략 이렇습니다.
 #
 # - 아래쪽 층에는 "앞 토큰"이나 "뒤 토큰"만 보는 헤드가 있습니다. 단어 순서 정보를 옆으로 옮기는 일을 하는 것처럼 보입니다.
-# - 가운데 층의 많은 헤드가 가중치의 절반 이상을 `[CLS]`에 줍니다. BERT 연구에서는 이런 특수 토큰을 "딱히 볼 것이 없을 때 가중치를 내려놓는 곳"으로 해석하기도 합니다.
+# - 가운데 층의 많은 헤드가 가중치의 절반 이상을 `[CLS]`에 줍니다. BERT 연구에서는 이런 특수 토큰을 "딱히 볼 것이 없을 때 가중치를 내려놓는 곳"(어텐션 싱크, attention sink)으로 해석하기도 합니다.
+# - Clark 외(2019, "What Does BERT Look At?")는 BERT-base에서 이렇게 내려놓는 가중치가 대부분 `[SEP]`에 간다는 것을 찾았습니다. 가운데 층(6-10층)에서는 어텐션의 절반 넘게 `[SEP]`로 갑니다. 이 키트의 작은 모델(MiniLM, 더 큰 모델을 흉내 내도록 증류한 모델)은 다릅니다. 표의 `[SEP]` 열이 보여 주듯 `[SEP]`는 거의 받지 않고, `[CLS]`가 그 자리를 차지합니다. 가중치를 어디에 내려놓는지는 모델마다 다릅니다.
 #
-# 다만 조심하세요. 이것은 문장 하나에서 본 **무늬**일 뿐, 헤드가 "무엇을 위해" 있는지에 대한 증명이 아닙니다. 어텐션 가중치가 크다고 그 토큰이 답에 중요하다는 보장도 없습니다. 그 결론을 내리려면 헤드를 끄거나 바꿔 보는 실험이 더 필요합니다.
+# 다만 조심하세요. 이것은 문장 하나에서 본 **패턴**일 뿐, 헤드가 "무엇을 위해" 있는지에 대한 증명이 아닙니다. 어텐션 가중치가 크다고 그 토큰이 답에 중요하다는 보장도 없습니다. 그 결론을 내리려면 헤드를 끄거나 바꿔 보는 실험이 더 필요합니다.
 
 # %% [md en]
 # Spread evenly, each token would get 0.07, so values far above that stand out. Roughly, this is what this model shows:
 #
 # - Lower layers have heads that look only at the previous or only at the next token. They seem to pass word-order information sideways.
-# - Many heads in the middle layers put more than half their weight on `[CLS]`. Studies of BERT sometimes read such special tokens as "a place to park attention when there is nothing in particular to look at".
+# - Many heads in the middle layers put more than half their weight on `[CLS]`. Studies of BERT sometimes read such special tokens as "a place to park attention when there is nothing in particular to look at" (an attention sink).
+# - Clark et al. (2019, "What Does BERT Look At?") found that in BERT-base most of this parked attention lands on `[SEP]`: in the middle layers (6-10), more than half of all attention goes to `[SEP]`. This kit's small model (MiniLM, distilled to imitate a larger model) differs: as the `[SEP]` column shows, `[SEP]` gets very little here, and `[CLS]` takes its place. Where attention is parked differs from model to model.
 #
 # Be careful, though: these are **patterns** seen on one sentence, not proof of what a head is "for". A large attention weight does not guarantee that the token matters for the answer either. Claims like that need more experiments, such as switching heads off.
 
@@ -231,53 +439,45 @@ print("a token's weight if spread evenly over 14 tokens:", round(1 / 14, 2))
 # To see them, load the model with `attn_implementation="eager"`, which computes step by step as this chapter does. This kit's model always computes that way and needs no such argument. `draw_attention` and `AttentionView` are this kit's only.
 
 # %%
-import transformers  # the real library, in this cell only: lesson_lib itself never imports it
+import transformers  # [ko] 진짜 라이브러리는 이 셀에서만: lesson_lib 자체는 이것을 불러오지 않습니다 [en] the real library, in this cell only: lesson_lib itself never imports it
 
 import tempfile
 from pathlib import Path
 
-transformers.logging.set_verbosity_error()  # no hints or load reports in the stored output
-transformers.logging.disable_progress_bar()  # its loading bar would store times
+transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 안내 문구와 불러오기 보고가 남지 않게 [en] no hints or load reports in the stored output
+transformers.logging.disable_progress_bar()  # [ko] 불러오기 진행 막대는 시간을 저장하므로 끕니다 [en] its loading bar would store times
 folder = Path(tempfile.mkdtemp()) / "model"
 model.save_pretrained(folder)
 tok.save_pretrained(folder)
 
-for implementation in ["sdpa", "eager"]:  # the default first
+for implementation in ["sdpa", "eager"]:  # [ko] 기본값 먼저 [en] the default first
     hf_model = transformers.AutoModelForSequenceClassification.from_pretrained(
         folder, attn_implementation=implementation).eval()
     with torch.no_grad():
         hf_attentions = hf_model(**batch, output_attentions=True).attentions
     print(f"{implementation:6} {len(hf_attentions)} attention tensors")
-    del hf_model  # one model at a time
+    del hf_model  # [ko] 모델은 한 번에 하나씩 [en] one model at a time
 
 same = all(torch.allclose(a, b, atol=1e-5) for a, b in zip(hf_attentions, out.attentions))
 print("eager == lesson_lib, all", len(out.attentions), "layers (atol 1e-5):", same)
 assert same and len(hf_attentions) == len(out.attentions)
 
 # %% [md ko]
-# ## 연습 문제
+# ## 정리
 #
-# 위의 위젯에서 층 1을 고르고 헤드를 하나씩 넘겨 보세요. 대각선 바로 **위**(각 토큰이 **다음** 토큰을 보는 곳)가 진한 헤드를 찾아 `(층, 헤드)`를 `answer`에 쓰고 확인하세요.
+# - 헤드 하나의 어텐션은 $A = \mathrm{softmax}(QK^\top/\sqrt{d} + M)$, 출력은 $AV$입니다. $Q, K, V$는 같은 입력 $X$의 선형 변환 세 개이고, $\sqrt{d}$로 나누어 점수가 헤드 폭과 함께 커지지 않게 합니다.
+# - 폭 D = 384는 헤드 H = 12개가 d = 32씩 나눠 씁니다. split은 (B, T, D) → (B, H, T, d), merge는 그 반대입니다. 가중치는 층마다 (B, H, T, T)입니다.
+# - 마스크 $M$은 `[PAD]` 열에 float32의 가장 작은 수를 더해, 소프트맥스 뒤 가중치가 정확히 0이 되게 합니다. 그래서 패딩은 결과를 바꾸지 못하고, 모든 줄의 합은 1입니다.
+# - 헤드마다 패턴(앞 토큰, 다음 토큰, 특수 토큰에 내려놓기)이 다르지만, 패턴은 설명이 아니라 관찰입니다.
+#
+# 다음 장(06)에서는 이 모델을 파일로 저장하고 다시 불러옵니다.
 
 # %% [md en]
-# ## Exercise
+# ## Summary
 #
-# In the widget above, choose layer 1 and step through the heads. Find a head where the line just **above** the diagonal is dark (each token looks at the **next** one), write `(layer, head)` in `answer` and check.
-
-# %% tags=["exercise"]
-answer = None  # (layer, head), e.g. (1, 0)
-
-# %% tags=["check"]
-if answer is None:
-    print({"ko": "아직 답이 없습니다: answer에 (층, 헤드)를 쓰고 다시 실행하세요.",
-           "en": "No answer yet: write (layer, head) in answer and run again."}[LANG])
-else:
-    layer_, head_ = answer
-    n_layers, n_heads = patterns["next"].shape
-    score = float(patterns["next"][layer_, head_]) if 0 <= layer_ < n_layers and 0 <= head_ < n_heads else 0.0
-    if score >= 0.5:
-        print({"ko": f"정답입니다! 층 {layer_}, 헤드 {head_}는 다음 토큰에 평균 {score:.2f}를 줍니다.",
-               "en": f"Correct! Layer {layer_}, head {head_} gives the next token {score:.2f} on average."}[LANG])
-    else:
-        print({"ko": f"층 {layer_}, 헤드 {head_}가 다음 토큰에 주는 가중치는 평균 {score:.2f}뿐입니다. 다른 헤드를 찾아보세요.",
-               "en": f"Layer {layer_}, head {head_} gives the next token only {score:.2f} on average. Try another head."}[LANG])
+# - One head's attention is $A = \mathrm{softmax}(QK^\top/\sqrt{d} + M)$ and its output $AV$. $Q$, $K$, $V$ are three linear maps of the same input $X$; dividing by $\sqrt{d}$ keeps the scores from growing with the head width.
+# - The width D = 384 is shared by H = 12 heads of d = 32. Split is (B, T, D) → (B, H, T, d), merge the reverse; the weights are (B, H, T, T) per layer.
+# - The mask $M$ adds float32's most negative number to the `[PAD]` columns, so after softmax their weight is exactly 0: padding cannot change the result, and every row sums to 1.
+# - Heads differ in their patterns (previous token, next token, parking on a special token), but a pattern is an observation, not an explanation.
+#
+# The next chapter (06) saves this model to files and loads it back.
