@@ -152,6 +152,18 @@ def test_baseline_learns_characters():
     assert p[0] > 0.7 and p[1] < 0.3
 
 
+def test_teacher_weighs_ngrams_by_their_naive_bayes_ratio():
+    texts = ["정말 좋다", "최고 좋아", "재미있다 좋다", "정말 싫다", "최악 싫어", "지루하다 싫다"] * 4
+    labels = np.array([1, 1, 1, 0, 0, 0] * 4)
+    t = baseline.NgramTeacher().fit(texts, labels)
+    ratio = {g: t.ratio[j] for g, j in t.vocab.items()}
+    # a word seen only in positive reviews gets a positive ratio, one seen in both about zero
+    assert ratio["W좋다"] > 1 and ratio["W싫다"] < -1 and abs(ratio["W정말"]) < 1e-6
+    assert "좋다" in ratio and "재미있다" in ratio  # character n-grams up to 5 long, inside words
+    p = t.predict_proba(["좋다 좋아", "싫다 싫어"])
+    assert p[0] > 0.7 and p[1] < 0.3
+
+
 # --- the smoke run ------------------------------------------------------------------------------
 
 def test_smoke_run_writes_exactly_the_shipped_files(smoke):

@@ -55,7 +55,7 @@ for folder in (ROOT, ROOT / "tools"):  # run as a script from anywhere: this che
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from korean.baseline import CharNgramBaseline  # noqa: E402
+from korean.baseline import CharNgramBaseline, NgramTeacher  # noqa: E402
 from korean.card import PROBES, probe, subset_accuracy, write_model_card  # noqa: E402
 from korean.data import heldout_movie, read_nsmc, split_by_movie  # noqa: E402
 from korean.tokens import UNK, Tokens, encode_all, save_tokenizer, train_tokenizer  # noqa: E402
@@ -100,6 +100,17 @@ def run(data: Path, out: Path, cfg: TrainConfig, *, verify: bool = True, progres
     times["baseline"] = time.time() - t
     log(f"baseline: {accuracy(base_held, held.labels):.4f} held-out, {times['baseline']:.0f} s")
 
+    t = time.time()
+    if cfg.teacher == "nb":
+        teacher = NgramTeacher(l2=cfg.teacher_l2).fit(train.texts, train.labels)
+    elif cfg.teacher == "baseline":
+        teacher = baseline
+    else:
+        raise InputValueError(f"--teacher {cfg.teacher!r}: choose 'nb' (the stronger n-gram teacher) or 'baseline'.")
+    teacher_held = teacher.predict_proba(held.texts)
+    times["teacher"] = time.time() - t
+    log(f"teacher ({cfg.teacher}): {accuracy(teacher_held, held.labels):.4f} held-out, {times['teacher']:.0f} s")
+
     model = make_model(cfg, vocab_size)
     curve = {}
     t = time.time()
@@ -133,7 +144,7 @@ def run(data: Path, out: Path, cfg: TrainConfig, *, verify: bool = True, progres
         # teachers: the fine-tuned BERT and the n-gram baseline, averaged, on the unlabeled reviews
         # (soft labels); the labelled ones keep their true 0/1 labels
         w = cfg.teacher_weight
-        soft = (1 - w) * baseline.predict_proba(plain.texts)
+        soft = (1 - w) * teacher.predict_proba(plain.texts)
         if w > 0:
             soft += w * predict(model, un)
         both = Tokens(np.concatenate([un.ids, tr.ids]), np.concatenate([un.offsets[:-1], tr.offsets + un.offsets[-1]]))
@@ -145,6 +156,7 @@ def run(data: Path, out: Path, cfg: TrainConfig, *, verify: bool = True, progres
     times["total"] = time.time() - t0
     final = predict(model, he)
     result.update({"final": accuracy(final, held.labels), "baseline": accuracy(base_held, held.labels),
+                   "teacher": accuracy(teacher_held, held.labels),
                    "ensemble_final_baseline": accuracy((final + base_held) / 2, held.labels)})
     log(json.dumps(result))
     metrics = {"config": asdict(cfg), "times_s": {k: round(v, 1) for k, v in times.items()}, "accuracy": result,
@@ -179,7 +191,7 @@ def main(argv=None) -> int:
                    help="only rewrite --out's MODEL_CARD.md from its training_metrics.json (after editing the prose)")
     for f in TrainConfig.__dataclass_fields__.values():
         flag = "--" + f.name.replace("_", "-")
-        kind = {"int": int, "float": float, "int | None": int}[f.type]
+        kind = {"int": int, "float": float, "int | None": int, "str": str}[f.type]
         p.add_argument(flag, type=kind, default=f.default)
     args = p.parse_args(argv)
     cfg = TrainConfig(**{k: getattr(args, k) for k in TrainConfig.__dataclass_fields__})

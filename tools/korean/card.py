@@ -94,8 +94,12 @@ def write_model_card(out: Path, metrics: dict) -> None:
     phases = "".join(f", {name} {times[key] / 60:.1f} min" for key, name in
                      (("pretrain", "pre-training"), ("finetune", "fine-tuning"), ("distill", "distillation"))
                      if times.get(key, 0) > 1)
-    teacher = ("the character n-gram baseline (below)" if w == 0 else
-               f"the fine-tuned BERT ({w:.0%}) averaged with the character n-gram baseline ({1 - w:.0%})")
+    ngram = ("a stronger n-gram model than the baseline (character 1-5-grams and word 1-2-grams, each "
+             "present/absent, weighted by its naive-Bayes log-count ratio and idf, then logistic regression: "
+             "tools/korean/baseline.py `NgramTeacher`)" if cfg.get("teacher", "baseline") == "nb"
+             else "the character n-gram baseline (below)")
+    teacher = ngram if w == 0 else f"the fine-tuned BERT ({w:.0%}) averaged with {ngram} ({1 - w:.0%})"
+    beats = acc["final"] > acc["baseline"]
     lines = [
         "# lesson-lib/ko-bert-nsmc: the kit's Korean sentiment model, built here from nothing",
         "",
@@ -111,7 +115,14 @@ def write_model_card(out: Path, metrics: dict) -> None:
             "*Why this recipe*). It is shipped so that the Korean chapter has a Korean model to open up: its",
             "tokens, attention and logits can be studied like the English model's. When only the label matters,",
             "the character n-gram classifier is the better tool for this data.",
-        ] if acc["final"] <= acc["baseline"] else []),
+        ] if acc["final"] <= acc["baseline"] else [
+            "",
+            f"**What beats the baseline here is mostly its teacher.** The BERT learned the guesses of a stronger "
+            f"n-gram model ({_pct(acc.get('teacher', float('nan')))} on the same held-out movies) on 547k unlabeled "
+            "reviews, and comes within reach of it, not past it. On 150,000 reviews and a CPU hour, pre-training "
+            "teaches a small BERT little Korean that character n-grams do not already see; what it does bring is "
+            "a Korean model whose tokens, attention and logits can be studied like the English model's.",
+        ]),
         "",
         f"Labels: `{ID2LABEL}`. Loads offline as `lesson_lib.KOREAN_MODEL` through the Auto classes, and "
         "in transformers from this folder. Every file here was written by one run of the command.",
@@ -168,6 +179,9 @@ def write_model_card(out: Path, metrics: dict) -> None:
     ] if cfg["epochs"] > 0 else []) + ([
         f"| (teacher, not shipped) that BERT and the baseline averaged | {_pct(acc['ensemble_bert_baseline'])} |",
     ] if cfg["epochs"] > 0 and w > 0 else []) + [
+    ] + ([
+        f"| (teacher, not shipped) the n-gram teacher of step 5 | {_pct(acc['teacher'])} |",
+    ] if "teacher" in acc else []) + [
         f"| **this model** | **{_pct(acc['final'])}** |",
         f"| (not shipped) this model and the baseline averaged | {_pct(acc['ensemble_final_baseline'])} |",
         "",
@@ -193,8 +207,11 @@ def write_model_card(out: Path, metrics: dict) -> None:
         "",
         "What to expect, from the probes and slices above: it learned from short, informal reviews, so",
         "slang (노잼, 꿀잼), ㅋㅋ and ㅠㅠ in their usual roles and simple negation mostly come out right; a",
-        "sarcastic review whose words are positive can fool it. It trails the baseline by about the same margin",
-        f"on every slice as overall: no slice is a special weakness. English is nearly unknown: {english} of its",
+        "sarcastic review whose words are positive can fool it. "
+        + ("Compare the slices with the overall margin over the baseline to see where it gains and where it does not."
+           if beats else "It trails the baseline by about the same margin on every slice as overall: no slice is a "
+           "special weakness."),
+        f"English is nearly unknown: {english} of its",
         f"{metrics['vocab_size']} tokens are Latin-letter pieces, so an English sentence is spelled out in",
         "fragments and its score is close to a guess. It has seen only movie reviews: other topics are guesses too.",
         "",
@@ -234,6 +251,11 @@ RECIPE_TRIALS: tuple = (
     ("BERT 3x192 distilled from the n-gram teacher, 1 epoch (3.7M parameters, 14.8 MB)",
      "--pretrain-epochs 0 --hidden-size 192 --num-hidden-layers 3 --num-attention-heads 3 --intermediate-size 768 "
      "--distill-epochs 1", "85.6%", "44 min"),
+    ("BERT 2x128 distilled from the n-gram baseline, 2 epochs, batch 512, lr 5e-4 (student agrees with the "
+     "teacher on 94.8% of held-out reviews)",
+     f"{SMALL} --pretrain-epochs 0 --distill-epochs 2 --distill-batch 512 --distill-lr 5e-4", "85.6%", "60 min"),
+    ("the stronger n-gram teacher alone (char 1-5 + word 1-2 grams, naive-Bayes weighted; `NgramTeacher`)",
+     "--teacher nb (its fit)", "88.1%", "2-5 min"),
     ("first 30k rows of each file only: fine-tuned 2 epochs / masked-LM 2 epochs first / baseline",
      f"--limit 30000 {SMALL} --epochs 2 [--pretrain-epochs 2]", "81.6% / 81.1% / 85.0%", "9 / 12 min"),
 )

@@ -42,7 +42,9 @@ class TrainConfig:
     distill_epochs: float = 0.7  # passes over unlabeled + labelled reviews with the teachers' labels
     distill_lr: float = 2e-4
     distill_batch: int = 128
-    teacher_weight: float = 0.0  # the fine-tuned BERT's share of the teacher; the rest is the n-gram baseline
+    teacher_weight: float = 0.0  # the fine-tuned BERT's share of the teacher; the rest is the n-gram teacher
+    teacher: str = "baseline"  # "nb": NgramTeacher (char 1-5 + word 1-2, NB-weighted); "baseline": the 1-3-gram baseline
+    teacher_l2: float = 1e-6  # the NgramTeacher's L2 penalty (the baseline keeps its own 3e-6)
     weight_decay: float = 0.01
     warmup: float = 0.05
     heldout_every: int = 10  # hold out 1 movie in this many
