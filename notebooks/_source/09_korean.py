@@ -426,10 +426,10 @@ elif not isinstance(answer, bool):
     print({"ko": "answer에는 True 또는 False를 쓰세요(따옴표 없이).",
            "en": "answer should be True or False (without quotes)."}[LANG])
 elif ok:
-    print({"ko": f"정답입니다! 어휘는 {len(bigger.get_vocab())}개로 커졌지만 [UNK]는 {unk_bigger}개 그대로입니다. "
+    print({"ko": f"정답입니다! 어휘는 커졌지만 [UNK]는 {unk_bigger}개 그대로입니다. "
                  "[UNK]는 말뭉치에 없던 음절이나, 단어 첫머리에만 나와 ## 조각이 없는 음절에서 옵니다. "
                  "조각을 더 합쳐도 새 글자도, 새 ## 글자도 생기지 않습니다.",
-           "en": f"Correct! The vocabulary grew to {len(bigger.get_vocab())} tokens, but there are still {unk_bigger} [UNK]s. "
+           "en": f"Correct! The vocabulary grew, but there are still {unk_bigger} [UNK]s. "
                  "They come from syllables missing from the corpus, or seen only at a word's start and so without a "
                  "## piece; joining more pieces adds no new character and no new ## character."}[LANG])
 else:

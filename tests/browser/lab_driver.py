@@ -30,6 +30,9 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 # second one: it runs such a cell with stop_on_error=False, so "Run All" goes on after it.
 INTENDED_ERROR_TAGS = ("nbval-raises-exception", "raises-exception")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# Chapters that carry no widget on purpose (issue #16: a widget that shows nothing new is dropped).
+# Chapter 06 saves and reloads a model: there is nothing to move by hand, its checks compare tensors.
+NO_WIDGET_CHAPTERS = {"06_save_load.ipynb"}
 # Widget views carry no mime-type attribute in the page, so the test marks them itself, from the
 # notebook model: an output whose data holds the widget-view mime type is a widget view.
 WIDGET_VIEW = "[data-lesson-widget-view]"
@@ -469,7 +472,8 @@ async def use_a_widget(page, run: NotebookRun, change_timeout: float = 20) -> ob
         if len(tried) >= 4:
             break
     if run.widget_views == 0:
-        run.problems.append("no widget in this chapter: every chapter should have at least one to use")
+        if Path(run.rel).name not in NO_WIDGET_CHAPTERS:
+            run.problems.append("no widget in this chapter: every chapter should have at least one to use")
     elif not tried:
         run.problems.append("no widget here has a control the test knows how to use "
                             "(dropdown, slider, toggle/radio buttons, text, number, checkbox, button)")
