@@ -5,7 +5,6 @@ Used in: tools/train_korean.py (the teacher of step 5 and the card's comparison)
 
 from __future__ import annotations
 
-import math
 import unicodedata
 import warnings
 
@@ -33,20 +32,31 @@ class CharNgramBaseline:
         text = unicodedata.normalize("NFC", text).lower()
         return [text[i:i + k] for k in range(1, self.n + 1) for i in range(len(text) - k + 1)]
 
-    def _matrix(self, texts: list[str]) -> torch.Tensor:
-        rows, cols, vals = [], [], []
+    def _counts(self, texts: list[str]):
+        """(rows, cols, counts): how often each known n-gram occurs in each text."""
+        rows, cols, counts = [], [], []
         for r, text in enumerate(texts):
-            counts: dict[int, int] = {}
+            seen: dict[int, int] = {}
             for g in self._grams(text):
                 j = self.vocab.get(g)
                 if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            for j, c in counts.items():
-                rows.append(r)
-                cols.append(j)
-                vals.append(1.0 + math.log(c))  # sublinear term frequency
-        rows, cols = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-        vals = np.array(vals, dtype=np.float32) * self.idf[cols]
+                    seen[j] = seen.get(j, 0) + 1
+            rows += [r] * len(seen)
+            cols += seen.keys()
+            counts += seen.values()
+        return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(counts, dtype=np.float32)
+
+    def _values(self, cols: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        # sublinear term frequency (in float64, then float32) x idf
+        return (1.0 + np.log(counts.astype(np.float64))).astype(np.float32) * self.idf[cols]
+
+    def _learn_values(self, rows: np.ndarray, cols: np.ndarray, labels: np.ndarray) -> None:
+        """What _values needs from the training texts beyond the idf (nothing here; see NgramTeacher)."""
+
+    def _matrix(self, texts: list[str], entries=None) -> torch.Tensor:
+        """(N, V) sparse, each row L2-normalised."""
+        rows, cols, counts = entries if entries is not None else self._counts(texts)
+        vals = self._values(cols, counts).astype(np.float32)
         norms = np.sqrt(np.bincount(rows, weights=vals.astype(np.float64) ** 2, minlength=len(texts)))
         vals = vals / np.maximum(norms[rows], 1e-12).astype(np.float32)
         index = torch.from_numpy(np.stack([rows, cols]))
@@ -61,7 +71,9 @@ class CharNgramBaseline:
         self.vocab = {g: j for j, g in enumerate(kept)}
         counts = np.array([df[g] for g in kept], dtype=np.float64)
         self.idf = (np.log((1 + len(texts)) / (1 + counts)) + 1).astype(np.float32)  # smoothed idf
-        X = self._matrix(texts)
+        entries = self._counts(texts)
+        self._learn_values(entries[0], entries[1], np.asarray(labels))
+        X = self._matrix(texts, entries)
         Xt = X.t().coalesce().to_sparse_csr()  # (V, N): for the gradient X^T (p - y)
         X = X.to_sparse_csr()  # (N, V)
         y = torch.from_numpy(labels.astype(np.float64))
@@ -116,7 +128,6 @@ class NgramTeacher(CharNgramBaseline):
                  steps: int = 300):
         super().__init__(n=n, min_df=min_df, l2=l2, steps=steps)
         self.words, self.alpha = words, alpha
-        self.ratio = None
 
     def _grams(self, text: str):
         grams = super()._grams(text)
@@ -125,24 +136,11 @@ class NgramTeacher(CharNgramBaseline):
             grams += ["W" + " ".join(words[i:i + k]) for i in range(len(words) - k + 1)]
         return grams
 
-    def _matrix(self, texts: list[str]) -> torch.Tensor:
-        rows, cols = [], []
-        for r, text in enumerate(texts):
-            present = sorted({self.vocab[g] for g in self._grams(text) if g in self.vocab})
-            rows += [r] * len(present)
-            cols += present
-        rows, cols = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-        if self.ratio is None:  # the first matrix is the training one: the ratio comes from its labels
-            y = self._labels[rows]
-            p = np.bincount(cols[y == 1], minlength=len(self.vocab)) + self.alpha
-            q = np.bincount(cols[y == 0], minlength=len(self.vocab)) + self.alpha
-            self.ratio = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
-        vals = self.ratio[cols] * self.idf[cols]
-        norms = np.sqrt(np.bincount(rows, weights=vals.astype(np.float64) ** 2, minlength=len(texts)))
-        vals = vals / np.maximum(norms[rows], 1e-12).astype(np.float32)
-        index = torch.from_numpy(np.stack([rows, cols]))
-        return torch.sparse_coo_tensor(index, torch.from_numpy(vals), (len(texts), len(self.vocab))).coalesce()
+    def _values(self, cols: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        return self.ratio[cols] * self.idf[cols]  # present or absent: the count itself is not used
 
-    def fit(self, texts: list[str], labels: np.ndarray) -> NgramTeacher:
-        self._labels, self.ratio = np.asarray(labels), None
-        return super().fit(texts, labels)
+    def _learn_values(self, rows: np.ndarray, cols: np.ndarray, labels: np.ndarray) -> None:
+        y = labels[rows]
+        p = np.bincount(cols[y == 1], minlength=len(self.vocab)) + self.alpha
+        q = np.bincount(cols[y == 0], minlength=len(self.vocab)) + self.alpha
+        self.ratio = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
