@@ -107,7 +107,7 @@ def run(data: Path, out: Path, cfg: TrainConfig, *, verify: bool = True, progres
         teacher = baseline
     else:
         raise InputValueError(f"--teacher {cfg.teacher!r}: choose 'nb' (the stronger n-gram teacher) or 'baseline'.")
-    teacher_held = teacher.predict_proba(held.texts)
+    teacher_held = base_held if teacher is baseline else teacher.predict_proba(held.texts)
     times["teacher"] = time.time() - t
     log(f"teacher ({cfg.teacher}): {accuracy(teacher_held, held.labels):.4f} held-out, {times['teacher']:.0f} s")
 
