@@ -30,6 +30,7 @@ from lesson_lib.views import (AttentionView, ClassifyView, ConfigView, LayerView
 from lesson_lib.views import _style as S
 from lesson_lib.views._base import ViewError
 from lesson_lib.views.softmax import label_names, shown_labels
+from lesson_lib.views.layers import draw_step, mean_pair_similarity, token_similarity
 from lesson_lib.views.tokens import changed_positions, render_token_stage, wordpiece_rows
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -118,6 +119,29 @@ def test_every_kind_of_token_stage_draws(tok):
     for i in picks:
         fig = render_token_stage(stages[i], index=i, total=len(stages), lang="ko")
         assert S.figure_png(fig).startswith(PNG)
+
+
+def test_word_chips_show_whole_words_and_hold_their_jamo(tok):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from lesson_lib.views._speedups import Labels
+
+    text = "정말 재미있는 영화였어요. Internationalization, hello!"  # chapter 09's sentence, and a long English word
+    stages = token_stages(tok.trace(text))
+    index = next(i for i, s in enumerate(stages) if s.name == "pre_tokenize")
+    stage = stages[index]
+    fig = render_token_stage(stage, index=index, total=len(stages), lang="ko")
+    ax = fig.axes[0]
+    chips = next(a for a in ax.artists if isinstance(a, Labels))
+    assert chips.texts == list(stage.words)  # every word whole: none cut with "…", none left out
+    assert chips.fontsize >= 13  # not smaller than the character strip's boxes
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = [path.get_extents(ax.transData).width for path in ax.collections[0].get_paths()]
+    for word, box in zip(chips.texts, boxes):
+        # What the font really draws: a Hangul jamo is a full square wide, though Unicode calls most of them narrow.
+        ink = Text(0, 0, word, fontsize=chips.fontsize, figure=fig).get_window_extent(renderer).width
+        assert ink < box, (word, ink, box)
 
 
 def test_token_view_steps_and_explains_bad_text(tok, tmp_path):
@@ -219,16 +243,41 @@ def test_step_matrix_shapes(seed):
     batch, trace = seed
     names = [s.name for s in trace.steps]
     assert names[0] == "embeddings" and names[-3:] == ["first_token", "pooler", "logits"]
-    emb = step_matrix(trace.steps[0], sentence=1, n_tokens=11)
-    assert emb.values.shape == (11, 32) and np.allclose(emb.values, trace.steps[0].tensor[1, :11].numpy())
+    emb = step_matrix(trace.steps[0], sentence=1, tokens=batch.tokens(1), n_tokens=11)
+    # A (B, T, D) step: how alike every two real tokens' vectors are, on one fixed scale.
+    h = trace.steps[0].tensor[1, :11]  # (11, D)
+    cosines = torch.cosine_similarity(h[:, None, :], h[None, :, :], dim=-1)  # (11, 11), pair by pair
+    assert emb.values.shape == (11, 11) and np.allclose(emb.values, cosines.numpy(), atol=1e-5)
+    assert np.allclose(np.diag(emb.values), 1, atol=1e-5) and np.allclose(emb.values, emb.values.T, atol=1e-6)
+    assert emb.rows == emb.cols == batch.tokens(1)[:11] and emb.scale == (-1.0, 1.0)
+    pairs = cosines[~torch.eye(11, dtype=torch.bool)]  # the 110 pairs of different tokens
+    assert mean_pair_similarity(emb) == pytest.approx(float(pairs.mean()), abs=1e-5)
+    assert mean_pair_similarity(step_matrix(trace.steps[0], sentence=1, n_tokens=1)) is None  # no pair
+    assert np.allclose(token_similarity(torch.tensor([[3.0, 0.0], [0.0, 2.0], [-1.0, 0.0]])),
+                       [[1, 0, -1], [0, 1, 0], [-1, 0, 1]])
     attn_step = next(s for s in trace.steps if s.name == "attention_weights")
     attn = step_matrix(attn_step, sentence=1, n_tokens=11)
-    assert attn.values.shape == (11, 11) and attn.mean_over_heads == 4
+    assert attn.values.shape == (11, 11) and attn.mean_over_heads == 4 and mean_pair_similarity(attn) is None
     assert np.allclose(attn.values, attn_step.tensor[1].mean(0)[:11, :11].numpy())
     logits = step_matrix(trace.steps[-1], sentence=1, labels=["NEGATIVE", "POSITIVE"])
     assert logits.values.shape == (2, 2) and logits.cols == ["NEGATIVE", "POSITIVE"] and logits.highlight_row == 1
     with pytest.raises(ViewError):
         step_matrix(trace.steps[0], sentence=2)
+
+
+def test_the_similarity_picture_keeps_one_colour_scale(seed):
+    batch, trace = seed
+    for step in (trace.steps[0], trace.steps[4]):  # the embeddings, layer 0's block output
+        matrix = step_matrix(step, sentence=0, tokens=batch.tokens(0))
+        fig = S.new_figure(9, 4.4)
+        ax = fig.add_subplot()
+        draw_step(ax, step, matrix, lang="en")
+        assert ax.images[0].get_clim() == (-1.0, 1.0)  # the same colours mean the same similarity at every step
+        texts = [text for artist in ax.artists for text in getattr(artist, "texts", [])]
+        mean = f"mean over pairs of tokens: {mean_pair_similarity(matrix):.2f}"
+        assert any(x.endswith(mean) for x in texts), texts  # in the title
+        assert "cosine similarity (fixed scale −1 to 1)" in texts
+        assert S.figure_png(fig).startswith(PNG)
 
 
 def test_hidden_state_norms_and_cosine(seed, tiny):
@@ -629,6 +678,11 @@ def test_real_default_model(tok):
         assert w.shape == (2, 12, 14, 14) and torch.all(w[1, :, :, 11:] == 0)
     view = LayerView(model=model, tokenizer=tok, texts=SEED_TEXTS, lang="ko", step=5)
     assert view.step.max == len(trace.steps) - 1 == 6 * 5 + 3
+    # What chapter 03 tells learners to see in the top picture: unrelated tokens after the embeddings,
+    # more alike after the blocks, most after the last one.
+    depths = [s for s in trace.steps if s.name in ("embeddings", "block_output")]
+    alike = [mean_pair_similarity(step_matrix(s, sentence=0)) for s in depths]
+    assert abs(alike[0]) < 0.15 and alike[-1] > alike[0] + 0.3 and max(alike) == alike[-1], alike
     assert view.png.startswith(PNG) and view.message_text == ""
     counts = count_parameters(model.config)
     assert counts.total == sum(p.numel() for p in model.parameters())

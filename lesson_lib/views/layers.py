@@ -1,15 +1,18 @@
 """The forward pass, one recorded step at a time: embeddings → N blocks → first token → head → logits.
 
 Reads ``model.trace(**batch)`` (modeling.py: ``ForwardTrace.steps``, each a ``Step(name,
-layer, tensor)``) and shows one step per slider position: its name, its shape, and a
-heatmap of its values for one sentence. Under it, how every token's vector changes
-across the layers (its length, its cosine similarity to the last layer, or the length of
-the change each layer adds).
+layer, tensor)``) and shows one step per slider position: its name, its shape, and one
+picture of it for one sentence. A (B, T, D) step is drawn as how alike its token vectors
+are (the cosine similarity of every pair of tokens, T x T): T x 384 raw numbers are noise
+to the eye, while "which tokens point the same way" is what the layers change (after the
+embeddings the tokens are unrelated; block by block they take in their context and grow
+alike). Under it, how every token's vector changes across the layers (its length, its
+cosine similarity to the last layer, or the length of the change each layer adds).
 
 >>> trace = model.trace(**batch)                                         # doctest: +SKIP
 >>> m = step_matrix(trace.steps[0], sentence=1, n_tokens=11)            # doctest: +SKIP
->>> m.values.shape                                                       # doctest: +SKIP
-(11, 384)
+>>> m.values.shape, m.scale                                              # doctest: +SKIP
+((11, 11), (-1.0, 1.0))
 >>> LayerView(trace, batch=batch, lang="ko")                             # doctest: +SKIP
 >>> LayerView(model=model, tokenizer=tok, texts=["I love it."])         # doctest: +SKIP
 
@@ -48,6 +51,8 @@ class StepMatrix:
     col_axis: str  # i18n key of the column axis
     highlight_row: int | None = None  # the chosen sentence, for (B, X) steps
     mean_over_heads: int = 0  # H when the values are a mean over H heads
+    scale: tuple[float, float] | None = None  # a fixed colour range (cosine: -1 to 1), so that steps compare
+    color_axis: str | None = None  # i18n key of the colour scale's label
 
 
 def shape_symbols(step: Step) -> str:
@@ -60,13 +65,42 @@ def shape_symbols(step: Step) -> str:
     return "(B, C)" if step.name == "logits" else "(B, D)"
 
 
+def token_similarity(vectors: torch.Tensor) -> torch.Tensor:
+    """Cosine similarity of every pair of rows: (T, D) -> (T, T), 1 on the diagonal (0 for an all-zero row).
+
+    >>> token_similarity(torch.tensor([[1.0, 0.0], [1.0, 1.0], [-2.0, 0.0]])).round(decimals=3)
+    tensor([[ 1.0000,  0.7070, -1.0000],
+            [ 0.7070,  1.0000, -0.7070],
+            [-1.0000, -0.7070,  1.0000]])
+
+    Used in: :func:`step_matrix` (the (B, T, D) steps of LayerView).
+    """
+    unit = torch.nn.functional.normalize(vectors.float(), dim=-1)  # (T, D), every row of length 1
+    return unit @ unit.T  # (T, T): dot products of unit vectors are their cosines
+
+
+def mean_pair_similarity(matrix: StepMatrix) -> float | None:
+    """The mean similarity of two *different* tokens (the diagonal, always 1, left out); None below 2 tokens.
+
+    None too for a matrix that is not a similarity (attention weights, one row per sentence).
+
+    Used in: :func:`draw_step` (the number in the title), tests/test_views.py.
+    """
+    m = np.asarray(matrix.values, dtype=float)
+    n = m.shape[0]
+    if matrix.scale is None or n < 2:
+        return None
+    return float((m.sum() - np.trace(m)) / (n * (n - 1)))
+
+
 def step_matrix(step: Step, sentence: int = 0, tokens: list[str] | None = None, n_tokens: int | None = None,
                 labels: list[str] | None = None) -> StepMatrix:
-    """What the heatmap of ``step`` shows for ``sentence`` (pure).
+    """What the picture of ``step`` shows for ``sentence`` (pure).
 
-    (B, T, D): the sentence's real tokens × features. (B, H, T, T): attention averaged over
-    the heads, real tokens × real tokens. (B, D) and (B, C): every sentence of the batch
-    (one row each), the chosen one marked.
+    (B, T, D): how alike the sentence's real tokens are, the cosine similarity of every pair
+    (:func:`token_similarity`, tokens × tokens, on the fixed scale -1 to 1). (B, H, T, T):
+    attention averaged over the heads, real tokens × real tokens. (B, D) and (B, C): every
+    sentence of the batch (one row each), the chosen one marked.
     """
     x = step.tensor.detach().float()
     B = x.shape[0]
@@ -76,7 +110,8 @@ def step_matrix(step: Step, sentence: int = 0, tokens: list[str] | None = None, 
     n = T if n_tokens is None else max(0, min(int(n_tokens), T))
     tokens = tokens if tokens is not None else [str(j) for j in range(T)]
     if x.dim() == 3:
-        return StepMatrix(x[sentence, :n].numpy(), tokens[:n], None, "common.axis.token", "layers.axis.feature")
+        return StepMatrix(token_similarity(x[sentence, :n]).numpy(), tokens[:n], tokens[:n], "common.axis.token",
+                          "layers.axis.similar_token", scale=(-1.0, 1.0), color_axis="layers.axis.similarity")
     if x.dim() == 4:
         H = x.shape[1]
         return StepMatrix(x[sentence].mean(0)[:n, :n].numpy(), tokens[:n], tokens[:n], "attention.axis.query",
@@ -138,13 +173,18 @@ def draw_step(ax, step: Step, matrix: StepMatrix, *, lang: str = "en", colorbar:
     if matrix.values.size == 0:
         S.empty(ax, t("layers.note.no_tokens", lang))
         return 0.0
-    image = S.heatmap(ax, matrix.values, cmap=S.WEIGHT_CMAP if matrix.mean_over_heads else S.VALUE_CMAP,
-                      symmetric=not matrix.mean_over_heads, vmin=0, vmax=None, annotate=small, fmt="{:.3f}")
+    square = matrix.cols is not None and matrix.rows == matrix.cols  # tokens on both axes
+    if matrix.scale is not None:  # one scale for every step, or each picture would look equally "strong"
+        image = S.heatmap(ax, matrix.values, cmap=S.VALUE_CMAP, symmetric=False, vmin=matrix.scale[0],
+                          vmax=matrix.scale[1], annotate=small, fmt="{:.2f}")
+    else:
+        image = S.heatmap(ax, matrix.values, cmap=S.WEIGHT_CMAP if matrix.mean_over_heads else S.VALUE_CMAP,
+                          symmetric=not matrix.mean_over_heads, vmin=0, vmax=None, annotate=small, fmt="{:.3f}")
     if matrix.mean_over_heads:
         image.set_clim(0, max(float(matrix.values.max()), 1e-6))
     reach_y = S.tick_labels(ax, "y", matrix.rows, max_labels=24)
     if matrix.cols is not None:
-        reach_x = S.tick_labels(ax, "x", matrix.cols, max_labels=30, rotation=60 if matrix.mean_over_heads else 0)
+        reach_x = S.tick_labels(ax, "x", matrix.cols, max_labels=30, rotation=60 if square else 0)
     else:  # feature numbers: a few of them are enough
         reach_x = S.tick_labels(ax, "x", [str(j) for j in range(matrix.values.shape[1])], max_labels=8, fontsize=8)
     if matrix.highlight_row is not None:
@@ -157,9 +197,15 @@ def draw_step(ax, step: Step, matrix: StepMatrix, *, lang: str = "en", colorbar:
     title = f"{step.label}   {tuple(step.shape)} = {shape_symbols(step)}"
     if matrix.mean_over_heads:
         title += "   " + t("layers.note.mean_heads", lang, h=matrix.mean_over_heads)
+    pairs = mean_pair_similarity(matrix)
+    if pairs is not None:  # one number to follow from step to step
+        title += "   " + t("layers.note.mean_similarity", lang, value=f"{pairs:.2f}")
     S.axes_title(ax, title, fontsize=11)
     if colorbar:
         S.color_key(ax, image)
+        if matrix.color_axis is not None:  # beyond the scale's numbers, reading upwards
+            S.add_labels(ax, [(1.09, 0.5)], [t(matrix.color_axis, lang)], transform=ax.transAxes, rotation=90,
+                         ha="center", va="top", fontsize=9)  # turned a quarter: "top" is the text's left side
     return reach_x + 3 + 9 * 1.3
 
 

@@ -30,6 +30,7 @@ NORMALIZE_STEPS = ("text", "cleaned", "cjk_spaced", "nfd", "accents_stripped", "
 GROUPS = ("normalize", "pre_tokenize", "wordpiece", "special_tokens", "ids")
 MAX_TEXT_CHARS = 500  # the step-through is for a sentence or two; longer text is unreadable in boxes
 MAX_STRIP_CHARS = 52  # characters drawn one per box (4 rows of 13)
+CHIP_FONTSIZE = 16  # words and tokens: above the character strip's 13, as Hangul jamo fill only part of their square
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,35 @@ def group_starts(stages: list[TokenStage]) -> dict[str, int]:
 
 # --- drawing ------------------------------------------------------------------------------------
 
+def chip_columns(ax, fontsize: float = CHIP_FONTSIZE) -> int:
+    """How many text columns (see ``_style.text_width``) fit across ``ax`` when one column is 3/4 em at ``fontsize``.
+
+    Why 3/4 em: matplotlib does not join Hangul jamo into syllables, so our font draws every
+    jamo a full square wide (0.92 em), yet Unicode counts the vowels and final consonants
+    as narrow (one column, two for an initial). A syllable's jamo then take 3 or 4 columns
+    for 2 or 3 squares of ink: boxes fit them from 0.69 em per column. English boxes get
+    a little roomy, which reads better than jamo running out of their box.
+
+    Used in: :func:`draw_chips`.
+    """
+    box = ax.get_position()
+    width_pt = box.width * ax.figure.get_figwidth() * 72
+    return max(10, int(width_pt / (0.75 * fontsize)))
+
+
+def draw_chips(ax, items, *, sublabels=None, colors=None, max_rows: int = 5, fontsize: float = CHIP_FONTSIZE) -> int:
+    """Words or tokens as boxes, wrapping to the next row; cut with "…" only when one is longer than a whole row.
+
+    Returns how many were drawn (the caller notes the rest).
+
+    Used in: the pre-tokenisation, special-token and id stages of :func:`draw_token_stage`.
+    """
+    columns = chip_columns(ax, fontsize)
+    labels = [S.label(x, columns - 2) for x in items]
+    return S.draw_boxes(ax, labels, sublabels=sublabels, colors=colors, max_rows=max_rows, fontsize=fontsize,
+                        width_chars=columns)
+
+
 def _token_color(token: str) -> str:
     if token in ("[CLS]", "[SEP]", "[PAD]", "[MASK]"):
         return S.SPECIAL_COLOR
@@ -179,7 +209,7 @@ def draw_token_stage(fig, stage: TokenStage, *, index: int = 0, total: int = 1, 
         if not stage.words:
             S.empty(ax, t("tokens.note.no_words", lang))
         else:
-            shown = S.draw_boxes(ax, [S.label(w, 16) for w in stage.words], max_rows=5, fontsize=12)
+            shown = draw_chips(ax, stage.words, max_rows=5)
             if shown < len(stage.words):
                 S.note(ax, t("tokens.note.more_items", lang, n=len(stage.words) - shown), y=0.0)
     elif stage.group == "wordpiece":
@@ -187,8 +217,8 @@ def draw_token_stage(fig, stage: TokenStage, *, index: int = 0, total: int = 1, 
     else:
         tokens = list(stage.tokens)
         sub = [str(i) for i in stage.ids] if stage.group == "ids" else None
-        shown = S.draw_boxes(ax, [S.label(x, 14) for x in tokens], sublabels=sub,
-                             colors=[_token_color(x) for x in tokens], max_rows=4 if sub else 5, fontsize=12)
+        shown = draw_chips(ax, tokens, sublabels=sub, colors=[_token_color(x) for x in tokens],
+                           max_rows=4 if sub else 5)
         if shown < len(tokens):
             S.note(ax, t("tokens.note.more_items", lang, n=len(tokens) - shown), y=0.0)
     key = placeholder_key(_drawn_text(stage))
