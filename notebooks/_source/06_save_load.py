@@ -384,6 +384,9 @@ print(inspect.getsource(numpy_forward.bert_logits))
 # Now read the saved folder with NumPy, compute the logits, and compare with PyTorch's.
 
 # %%
+# [ko] 다시 불러온 모델은 다 썼으니 지웁니다: NumPy로 읽을 가중치를 위한 메모리
+# [en] done with the reloaded model: memory for the weights NumPy is about to read
+del model2, tok2
 # [ko] NumPy 배열의 딕셔너리: torch는 쓰지 않습니다
 # [en] dict of NumPy arrays: no torch involved
 np_config, state = numpy_forward.load_checkpoint(save_dir)
@@ -431,9 +434,11 @@ import transformers  # [ko] 진짜 라이브러리는 이 셀에서만: lesson_l
 
 transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 안내 문구와 불러오기 보고가 남지 않게 [en] no hints or load reports in the stored output
 transformers.logging.disable_progress_bar()  # [ko] 불러오기 진행 막대는 시간을 저장하므로 끕니다 [en] its loading bar would store times
+del state, weight  # [ko] NumPy 가중치는 다 썼으니 메모리를 비웁니다: 모델이 두 개 더 나옵니다 [en] done with the NumPy weights: free their memory, two more models are coming
 folder = Path(tempfile.mkdtemp())
 model.save_pretrained(folder / "from_kit")
 tok.save_pretrained(folder / "from_kit")
+del model  # [ko] 저장했고 로짓(logits)도 남아 있으니 지웁니다: 여기서부터 모델은 한 번에 하나씩 [en] saved, and its logits are kept: from here on, one model at a time
 
 # [ko] 키트 -> transformers
 # [en] kit -> transformers

@@ -141,6 +141,9 @@ except CheckpointError as err:
 # %%
 from lesson_lib import DistilBertConfig, DistilBertTokenizer
 
+# [ko] 앞 절의 두 번째 복사본은 다 썼으니 지웁니다(ours와 theirs가 가중치를 붙잡고 있습니다): 새 모델을 위한 메모리
+# [en] done with the previous section's second copy (ours and theirs hold on to weights): memory for the new model
+del direct, direct_tok, ours, theirs
 config = DistilBertConfig(n_heads=8, dim=512, hidden_dim=4 * 512)
 # [ko] eval(): 출력을 살펴보는 동안 드롭아웃을 끕니다
 # [en] eval(): no dropout while we look at outputs
@@ -308,9 +311,9 @@ ConfigView("distilbert", n_layers=6, n_heads=8, width=512, ffn_width=2048, num_l
 # %%
 from lesson_lib import BASE_MODEL, AutoModel
 
-# [ko] 다 썼으니 지웁니다(ours는 direct의 가중치를 가집니다): 이 절의 모델을 위한 메모리
-# [en] done with them (ours holds direct's weights): memory for this section's models
-del direct, ours, scratch
+# [ko] 무작위 모델은 다 썼으니 지웁니다: 이 절의 모델을 위한 메모리
+# [en] done with the random model: memory for this section's models
+del scratch
 model10 = AutoModelForSequenceClassification.from_pretrained(BASE_MODEL, num_labels=10)
 
 # %% [md ko]
@@ -430,7 +433,7 @@ from pathlib import Path
 
 transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 안내 문구와 불러오기 보고가 남지 않게 [en] no hints or load reports in the stored output
 transformers.logging.disable_progress_bar()  # [ko] 불러오기 진행 막대는 시간을 저장하므로 끕니다 [en] its loading bar would store times
-del replaced  # [ko] 메모리를 비웁니다: 모델이 더 나옵니다 [en] free its memory: more models are coming
+del model, replaced  # [ko] 이 셀에서 쓰지 않는 모델의 메모리를 비웁니다: 모델이 더 나옵니다 [en] free the models this cell does not use: more models are coming
 gc.collect()
 
 # [ko] 1. 두 라이브러리에 같은 설정 -> 같은 파라미터
@@ -448,6 +451,7 @@ print(f"DistilBertConfig{small}: {ours.num_parameters():,} parameters in both:",
 # [en] 2. the headless body (BASE_MODEL, as `body` above) + num_labels=10 -> a new head in both
 folder = Path(tempfile.mkdtemp()) / "body"
 body.save_pretrained(folder)  # [ko] 몸통만: 분류기가 없는 폴더 [en] the body only: a folder without any classifier
+del body  # [ko] 저장했으니 메모리를 비웁니다 [en] saved: free its memory
 theirs10 = transformers.AutoModelForSequenceClassification.from_pretrained(folder, num_labels=10).eval()
 print("classifier:", tuple(theirs10.classifier.weight.shape), "labels:", list(theirs10.config.id2label.values())[:3], "...")
 theirs10.classifier.load_state_dict(model10.classifier.state_dict())  # [ko] 양쪽에 같은 새 헤드 [en] the same new head in both
