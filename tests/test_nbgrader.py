@@ -90,6 +90,15 @@ def test_answer_key_is_executed_and_answers_every_exercise(chapter, lang):
         assert said != _printed(unanswered), f"{chapter.name} ({lang}) exercise {k}: the key's check says {said!r}"
 
 
+def exercise_lines(chapter) -> set[str]:
+    """What the learner's notebook shows anyway: the exercise cells' lines, and every non-exercise code line."""
+    lines = set()
+    for c in chapter.cells:
+        if c.kind == "code" and "solution" not in c.tags and "check" not in c.tags:
+            lines.update(line.split("#")[0].strip() for line in c.source.splitlines())
+    return lines
+
+
 @pytest.mark.parametrize("chapter, lang", PAIRS, ids=IDS)
 def test_handout_is_a_static_page_and_a_pdf(chapter, lang):
     html = teacher.HANDOUTS / lang / f"{chapter.name}.html"
@@ -109,6 +118,13 @@ def test_handout_is_a_static_page_and_a_pdf(chapter, lang):
         assert "<mjx-container" in text, "the maths was typeset"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert 'LANG = "' not in text, "the generated setup cell is left out"
+    assert re.search(rf'<html[^>]*\blang="{lang}"', text), "the page says its language (line breaks in Korean follow it)"
+    for _, solution, check in build.exercises(chapter):  # paper must not give the answers away
+        for line in (solution.source + "\n" + check.source).splitlines():
+            line = line.split("#")[0].strip()
+            if len(line) > 12 and line not in exercise_lines(chapter):
+                assert html_lib.escape(line, quote=False) not in text and line not in shown, (
+                    f"the handout prints a line of a solution or check: {line!r}")
 
 
 # --- nbgrader itself -------------------------------------------------------------------------

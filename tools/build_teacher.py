@@ -26,9 +26,12 @@ What each part is made of (the exercise format: notebooks/_source/README.md, "Ex
   asserts its `ok`, so a solution its check refuses fails the build.
 - handouts: the committed learners' notebooks (notebooks/<lang>/, executed) through nbconvert's
   HTML exporter without prompts, the generated setup cell left out, widgets shown by their stored
-  PNG; the maths is typeset once by MathJax in headless Chromium, so the HTML needs no script and
-  no network; Chromium then prints the HTML to PDF (A4). MathJax 3 comes from the npm registry
-  into teacher/_work/ on first use (`npm install mathjax@3`).
+  PNG (with a line saying the notebook has the live widget), each check cell replaced by a note
+  saying what the check does (its code computes the answer and holds the hints); the maths is
+  typeset once by MathJax in headless Chromium, so the HTML needs no script and no network;
+  Chromium then prints the HTML to PDF (A4), each exercise's question, cell and check note kept on
+  one page. MathJax 3 comes from the npm registry into teacher/_work/ on first use
+  (`npm install mathjax@3`).
 """
 
 from __future__ import annotations
@@ -190,6 +193,12 @@ def build_answers_one(chapter: build.Chapter, lang: str, run: bool) -> str:
 # --- 3. handouts ----------------------------------------------------------------------------
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+CHECK_NOTE = {"ko": "**확인 셀**: 노트북에서 `answer`를 쓰고 이 자리의 셀을 실행하면 맞았는지 알려 주고, 틀리면 "
+                    "힌트를 줍니다. 확인 코드는 답을 미리 보여 주므로 종이에는 싣지 않았습니다.",
+              "en": "**Check cell**: in the notebook, write your `answer` and run the cell here: it says whether "
+                    "you are right, with a hint if not. Its code would give the answer away, so it is not printed."}
+WIDGET_NOTE = {"ko": "위젯: 노트북에서 직접 조작해 보세요. 종이에는 처음 화면만 실었습니다.",
+               "en": "A widget: try it in the notebook. The paper shows only its first picture."}
 PRINT_CSS = """
 <style>
 /* the handout is for paper: A4, code wrapped instead of cut, figures kept whole */
@@ -197,9 +206,20 @@ PRINT_CSS = """
 body { margin: 0 !important; padding: 0 !important; }
 .jp-Notebook { padding: 0 !important; }
 pre { white-space: pre-wrap !important; word-break: break-word; }
-.jp-OutputArea-output img { max-width: 100% !important; height: auto; break-inside: avoid; }
+/* a tall figure shrinks (aspect kept) rather than leaving half a page empty before it */
+.jp-OutputArea-output img { max-width: 100% !important; max-height: 125mm; width: auto; height: auto;
+                            break-inside: avoid; }
 .jp-Cell { padding-left: 0 !important; padding-right: 0 !important; }
 mjx-container[display="true"] { overflow-x: auto; }
+/* no heading alone at the foot of a page; an exercise's question, its cell and its check stay together */
+h1, h2, h3, h4 { break-after: avoid-page; }
+.jp-MarkdownCell:has(+ .celltag_exercise), .celltag_exercise { break-after: avoid-page; }
+.jp-MarkdownOutput.celltag_check { margin: 2px 0 6px 0; padding: 3px 8px; border-left: 3px solid #bbb;
+                                   font-size: 90%; color: #444; }
+h1 { text-wrap: balance; }
+/* Korean breaks lines between words (eojeol), not inside one */
+:lang(ko) .jp-RenderedHTMLCommon { word-break: keep-all; overflow-wrap: anywhere; }
+.handout-note { margin: 2px 0 4px 0; font-size: 85%; font-style: italic; color: #555; }
 </style>
 """
 MATHJAX_CONFIG = """
@@ -235,18 +255,55 @@ def ensure_mathjax() -> Path:
 
 
 def handout_notebook(chapter: build.Chapter, lang: str) -> nbformat.NotebookNode:
-    """The committed learner's notebook, ready for paper: no setup cell, widgets as their stored PNG."""
+    """The committed learner's notebook, ready for paper: no setup cell, widgets as their stored PNG
+    with a line saying so, and each check cell replaced by a short note saying what it does."""
     path = build.NOTEBOOKS / lang / f"{chapter.name}.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)  # otherwise nbconvert loads a widget manager from a CDN
     nb.cells = [c for c in nb.cells if not c.get("metadata", {}).get(build.SETUP_MARKER)]
+    nb.cells = [_check_note(c, lang) if "check" in c.get("metadata", {}).get("tags", []) else c
+                for c in _question_apart(nb.cells)]
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
         for out in cell.get("outputs", []):
-            if WIDGET_VIEW in out.get("data", {}):
-                out["data"].pop(WIDGET_VIEW)
+            data = out.get("data", {})
+            if WIDGET_VIEW in data:
+                data.pop(WIDGET_VIEW)
+                # The prose around a widget says "move the slider", "type in the box": paper has neither,
+                # so a line over its picture says so (one output, so a page break cannot part them).
+                if "image/png" in data:
+                    data["text/html"] = (f'<p class="handout-note">{WIDGET_NOTE[lang]}</p>'
+                                         f'<img src="data:image/png;base64,{data["image/png"].strip()}">')
     return nb
+
+
+def _check_note(cell, lang: str):
+    """A check cell on paper: a note instead of its code. The code computes the expected answer and
+    holds the hints, so printed under the question it gives the answer away (the notebook shows a hint
+    only to a wrong answer); its stored output ("no answer yet: write a number ...") repeats the
+    exercise's comment. A short paragraph, unlike code, is never split across two pages."""
+    return nbformat.v4.new_markdown_cell(CHECK_NOTE[lang], id=cell.id, metadata=cell.metadata)
+
+
+def _question_apart(cells: list) -> list:
+    """Each exercise's question (the last heading of the markdown cell before the exercise, and what
+    follows it) as a markdown cell of its own: the print CSS keeps that cell on the page of the exercise
+    cell, and Chromium moves a whole cell rather than break inside one it must keep with the next."""
+    out = []
+    for cell, after in zip(cells, [*cells[1:], None]):
+        lines = cell.source.split("\n") if cell.cell_type == "markdown" else []
+        if after is not None and "exercise" in after.get("metadata", {}).get("tags", []) and lines:
+            fenced, last = False, 0
+            for i, line in enumerate(lines):
+                fenced ^= line.lstrip().startswith("```")
+                if not fenced and line.startswith("#"):
+                    last = i
+            if last > 0:
+                question = nbformat.v4.new_markdown_cell("\n".join(lines[last:]), id=f"{cell.id}-q")
+                cell.source = "\n".join(lines[:last]).rstrip("\n")
+                out += [cell, question]
+                continue
+        out.append(cell)
+    return out
 
 
 def handout_stamp(chapter: build.Chapter, lang: str) -> str:
@@ -277,7 +334,9 @@ def build_handout_one(chapter: build.Chapter, lang: str) -> str:
     mathjax = MATHJAX_CONFIG.replace("MATHJAX_URL", ensure_mathjax().as_uri())
     stamp = f'<meta name="lesson-handout" content="{handout_stamp(chapter, lang)}">'
     html = html.replace("</head>", stamp + PRINT_CSS + mathjax + "</head>", 1)
-    html = html.replace("<html>", f'<html lang="{lang}">', 1)
+    # nbconvert writes <html lang="en"> whatever the notebook's language: the Korean handout says "ko"
+    # (Chromium picks its fonts and line breaking by it; the print CSS's :lang(ko) rule needs it)
+    html = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', html, count=1)
     out = HANDOUTS / lang / f"{chapter.name}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="handout-") as tmp:
