@@ -402,6 +402,8 @@ import transformers  # [ko] 진짜 라이브러리는 이 셀에서만: lesson_l
 import tempfile
 from pathlib import Path
 
+del classifier  # [ko] 맨 위의 pipeline은 더 쓰지 않으므로, 🤗 Transformers가 모델을 하나 더 불러오기 전에 메모리를 돌려줍니다 [en] the first pipeline is not used again: its memory goes back before 🤗 Transformers loads a second model
+
 transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 안내 문구와 불러오기 보고가 남지 않게 [en] no hints or load reports in the stored output
 transformers.logging.disable_progress_bar()  # [ko] 불러오기 진행 막대는 시간을 저장하므로 끕니다 [en] its loading bar would store times
 folder = Path(tempfile.mkdtemp()) / "model"

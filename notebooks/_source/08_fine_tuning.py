@@ -319,7 +319,11 @@ answer = 5e-4  # [ko] m̂₁ = g, v̂₁ = g²: η·g/|g| = ±η [en] m̂₁ = g
 # %% tags=["check"]
 import copy
 
-twin = copy.deepcopy(model).eval()  # [ko] 사본으로 한 스텝: model은 그대로 [en] one step on a copy: model stays as it is
+# [ko] 사본으로 한 스텝: model은 그대로. 동결된 가중치는 스텝이 바꾸지 않으므로 복사하지 않고 model과 함께 씁니다
+# [ko] (deepcopy의 memo에 있는 것은 "이미 복사했다"고 보고 그대로 씁니다): 복사하는 것은 학습하는 8.5%뿐입니다
+# [en] one step on a copy: model stays as it is. A step never changes the frozen weights, so they are shared with model,
+# [en] not copied (deepcopy takes what is in its memo as "already copied" and uses it as is): only the trainable 8.5% is copied
+twin = copy.deepcopy(model, memo={id(p): p for p in model.parameters() if not p.requires_grad}).eval()
 twin_optimizer = torch.optim.AdamW([p for p in twin.parameters() if p.requires_grad], lr=5e-4, weight_decay=0.0)
 before_step = twin.classifier.weight.detach().clone()
 twin(**one_batch, labels=one_labels).loss.backward()
@@ -379,7 +383,10 @@ from IPython.display import display
 from tqdm.auto import tqdm
 
 SEED, EPOCHS, LR = 0, 3, 5e-4
-start = copy.deepcopy(model)  # [ko] 학습 전의 가중치: 아래의 Trainer를 위해 [en] the weights before training, for the Trainer further down
+# [ko] 학습 전의 가중치: 아래의 Trainer를 위해. 동결된 가중치는 학습해도 그대로이므로, 연습 2처럼 복사하지 않고 함께 씁니다
+# [en] the weights before training, for the Trainer further down. Training leaves the frozen weights as they are, so
+# [en] they are shared, not copied, as in exercise 2
+start = copy.deepcopy(model, memo={id(p): p for p in model.parameters() if not p.requires_grad})
 # [ko] weight_decay=0.0: Trainer의 기본값 (PyTorch의 AdamW만 쓰면 0.01)
 # [en] weight_decay=0.0: Trainer's default (PyTorch's AdamW alone would use 0.01)
 optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=LR, weight_decay=0.0)
@@ -509,13 +516,18 @@ with open(data_file.parent / "nsmc_heldout.tsv", encoding="utf-8", newline="") a
 ko_train, ko_test = ([r for r in part if r["lang"] == "ko"] for part in (train, test))
 
 
-def ko_accuracy(classifier, part):
+def ko_accuracy(classifier, part, batch_size=50):
     """Share of the rows in ``part`` whose label a Korean classifier gets right."""
     classifier.eval()
-    encoded = ko_tok([r["text"] for r in part], padding=True, truncation=True, return_tensors="pt")
-    with torch.no_grad():
-        predicted = classifier(**encoded).logits.argmax(-1)
-    return round(float((predicted == torch.tensor([int(r["label"]) for r in part])).float().mean()), 2)
+    predicted = []
+    # [ko] 50개씩: 리뷰 200개를 한 배치로 읽으면 순전파의 중간 결과에 메모리가 100 MB 더 듭니다
+    # [en] 50 at a time: all 200 reviews in one batch would take 100 MB more memory for the forward pass's intermediates
+    for k in range(0, len(part), batch_size):
+        encoded = ko_tok([r["text"] for r in part[k:k + batch_size]], padding=True, truncation=True, return_tensors="pt")
+        with torch.no_grad():
+            predicted.append(classifier(**encoded).logits.argmax(-1))
+    right = torch.cat(predicted) == torch.tensor([int(r["label"]) for r in part])
+    return round(float(right.float().mean()), 2)
 
 
 print(len(ko_train), "Korean training sentences,", len(ko_test), "test sentences,", len(reviews), "held-out reviews")

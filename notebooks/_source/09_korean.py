@@ -273,13 +273,13 @@ for sentence in held_out[:2] + held_out[-2:]:
 
 
 # %% [md ko]
-# 전체 80문장에서 세어 봅시다. 이번에는 토크나이저가 셋입니다. 세 번째는 이 키트의 한국어 모델 `KOREAN_MODEL`에 딸린 토크나이저입니다. 이 장에서 한 것과 같은 방법(WordPiece, NFC, 악센트 제거 없음)으로, 말뭉치 500문장 대신 영화 리뷰 수십만 개에서 어휘 12,000개를 학습했습니다.
+# 전체 80문장에서 세어 봅시다. 이번에는 토크나이저가 셋입니다. 세 번째는 이 키트의 한국어 모델 `KOREAN_MODEL`에 딸린 토크나이저입니다. 이 장에서 한 것과 같은 방법(WordPiece, NFC, 악센트 제거 없음)으로, 말뭉치 500문장 대신 영화 리뷰 수십만 개에서 어휘 30,000개를 학습했습니다.
 #
 # - **토큰 수**: 같은 문장을 몇 개의 토큰으로 나타내는가. 적을수록 모델이 한 번에 더 긴 글을 볼 수 있고 계산도 적습니다.
 # - **`[UNK]`가 된 단어의 비율**: 사전 토큰화로 자른 단어 중 통째로 `[UNK]`가 된 것. 이 단어들의 정보는 모델에 전혀 닿지 않습니다.
 
 # %% [md en]
-# Let's count over all 80 sentences, this time with three tokenizers. The third is the one that comes with the kit's Korean model, `KOREAN_MODEL`. It was trained the way this chapter trained ours (WordPiece, NFC, no accent stripping), but on hundreds of thousands of movie reviews instead of 500 sentences, with 12,000 tokens.
+# Let's count over all 80 sentences, this time with three tokenizers. The third is the one that comes with the kit's Korean model, `KOREAN_MODEL`. It was trained the way this chapter trained ours (WordPiece, NFC, no accent stripping), but on hundreds of thousands of movie reviews instead of 500 sentences, with 30,000 tokens.
 #
 # - **tokens**: how many tokens the same sentences take. Fewer means the model sees longer text at once, with less computation.
 # - **share of words lost to `[UNK]`**: of the words the pre-tokeniser cut out, how many became one whole `[UNK]`. Nothing of those words reaches the model.
@@ -514,14 +514,14 @@ for sentence, prediction in zip(sentences, predictions):
 assert predictions[0]["label"] == "POSITIVE"  # [ko] 이 장의 첫 문장 [en] the chapter's first sentence
 
 # %% [md ko]
-# 영어 문장은 알파벳 조각으로 잘게 나뉩니다. 이 어휘에는 라틴 문자 조각이 몇 개 없고, 모델은 영어 리뷰를 거의 본 적이 없어서 영어 문장의 답은 찍기에 가깝습니다(모델 카드의 "Known failures" 표).
+# 영어 문장은 `this`, `movie`처럼 리뷰에 자주 섞여 나오는 몇 단어만 통째로 있고, 나머지는 알파벳 조각으로 나뉩니다. 모델은 영어 리뷰를 거의 본 적이 없어서, 영어 문장의 답은 맞더라도 찍기에 가깝습니다(모델 카드의 "Known failures" 표).
 #
 # ## 어텐션: 이 모델은 어디를 볼까
 #
 # 05장처럼 `output_attentions=True`로 어텐션 가중치를 받아, 대조가 있는 문장("…좋았지만 … 지루했어요")에서 모든 층의 모든 헤드를 그려 봅시다. 모델이 작아서 한 그림에 다 들어갑니다.
 
 # %% [md en]
-# The English sentence is cut into small pieces of the alphabet: this vocabulary has few Latin-letter pieces, and the model has hardly seen an English review, so its answer there is close to a guess (the model card's "Known failures" table).
+# Of an English sentence, only a few words that Korean reviews often mix in (`this`, `movie`) are whole tokens; the rest is cut into pieces of the alphabet. The model has hardly seen an English review, so its answer there, even when right, is close to a guess (the model card's "Known failures" table).
 #
 # ## Attention: where does this model look?
 #
@@ -603,7 +603,7 @@ plt.show()
 # 숫자를 보면 두 가지가 드러납니다.
 #
 # - **리뷰 15만 개가 주는 것.** 라벨 있는 리뷰 십몇만 개와 라벨 없는 리뷰 수십만 개, CPU로 수십 분. 이만큼으로 작은 BERT는 기준 모델 근처까지 옵니다. 위에서 어느 쪽이 앞서든 차이는 몇 점이 안 됩니다. 웃음(ㅋㅋ), 울음(ㅠㅠ), 부정, 띄어쓰기 없음 같은 종류별로 나눈 표를 보면 어느 한 종류의 리뷰에서만 유난히 약한지도 알 수 있습니다. 이 정도 데이터에서는 "어떤 글자 조각이 나오는가"만 세는 모델도 강합니다.
-# - **사전학습이 사 주는 것.** 공개된 한국어 BERT들은 수십억 단어 규모의 한국어 글로 오랫동안 사전학습한 다음 NSMC로 미세 조정해서 89~91%에 이릅니다. 이 숫자는 우리가 빼 둔 영화가 아니라 NSMC의 공식 시험 세트에서 잰 것이라 정확히 같은 비교는 아니지만, 차이의 크기는 가늠할 수 있습니다. 그 몇 점은 라벨이 아니라, 리뷰가 아닌 수많은 글에서 배운 단어의 뜻과 문장 구조에서 옵니다. 우리 모델의 사전학습은 리뷰만으로 몇 분이었습니다.
+# - **사전학습이 사 주는 것.** 공개된 한국어 BERT들은 수십억 단어 규모의 한국어 글로 오랫동안 사전학습한 다음 NSMC로 미세 조정해서 89~91%에 이릅니다. 이 숫자는 우리가 빼 둔 영화가 아니라 NSMC의 공식 시험 세트에서 잰 것이라 정확히 같은 비교는 아니지만, 차이의 크기는 가늠할 수 있습니다. 그 몇 점은 라벨이 아니라, 리뷰가 아닌 수많은 글에서 배운 단어의 뜻과 문장 구조에서 옵니다. 우리 모델의 사전학습은 리뷰만으로 20분쯤이었습니다.
 #
 # 그러니 라벨만 필요하다면 이 데이터에서는 n-그램 모델이 더 싸고 충분한 도구일 수 있습니다. 이 키트가 작은 BERT를 싣는 이유는 정확도보다 **열어 볼 수 있다**는 데 있습니다. 한국어 어휘의 토큰, 어텐션, 로짓을 영어 모델과 똑같은 방법으로 들여다볼 수 있습니다.
 #
@@ -615,7 +615,7 @@ plt.show()
 # The numbers show two things.
 #
 # - **What 150,000 reviews give.** Some 135,000 labelled reviews, a few hundred thousand unlabelled ones and tens of minutes of CPU bring the small BERT close to the baseline. Whichever is ahead above, the gap is a few points at most. The table of slices (laughter ㅋㅋ, crying ㅠㅠ, negation, no spaces) tells whether one kind of review is a special weakness. With this much data, a model that only counts which letter pieces occur is strong.
-# - **What pre-training buys.** Published Korean BERTs, pre-trained for a long time on Korean text of billions of words and then fine-tuned on NSMC, reach 89-91%. That was measured on NSMC's official test set, not on our held-out movies, so it is not an exact comparison, but it gives the size of the gap. Those extra points come not from labels but from the meaning of words and the structure of sentences learned from a great deal of text that is not reviews. Our model's pre-training was a few minutes, on reviews only.
+# - **What pre-training buys.** Published Korean BERTs, pre-trained for a long time on Korean text of billions of words and then fine-tuned on NSMC, reach 89-91%. That was measured on NSMC's official test set, not on our held-out movies, so it is not an exact comparison, but it gives the size of the gap. Those extra points come not from labels but from the meaning of words and the structure of sentences learned from a great deal of text that is not reviews. Our model's pre-training took about twenty minutes, on reviews only.
 #
 # So when only the label matters, the n-gram model may be the cheaper and sufficient tool for this data. The kit ships the small BERT not for its accuracy but because it can be **opened up**: the tokens of a Korean vocabulary, the attention and the logits can be studied exactly as the English model's.
 #

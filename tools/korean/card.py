@@ -217,7 +217,9 @@ def write_model_card(out: Path, metrics: dict) -> None:
         "",
         "## Why this recipe",
         "",
-        "Recipes compared (trial runs of this command, options shown; same split and held-out movies):",
+        "Recipes compared (trial runs of this command, options as they were run; same split and held-out "
+        "movies). The rows above the shipped one ran against the earlier defaults, "
+        f"`{EARLIER_DEFAULTS}`:",
         "",
         "| recipe | options | held-out accuracy | time |",
         "|---|---|---|---|",
@@ -234,9 +236,11 @@ def write_model_card(out: Path, metrics: dict) -> None:
 # Measured 2026-12-01 with this command on the same split (held-out: 14647 reviews of 1049 movies),
 # 1 CPU thread each on a 2-core machine shared with other jobs, so times are rough.
 # (recipe, options, held-out accuracy, wall-clock time)
+EARLIER_DEFAULTS = ("--vocab-size 12000 --dropout 0.1 --teacher baseline --pretrain-batch 128 --distill-epochs 0.7 "
+                    "--distill-batch 128 --distill-lr 2e-4 --threads 2")
 SMALL = "--hidden-size 128 --num-hidden-layers 2 --num-attention-heads 2 --intermediate-size 512"
 RECIPE_TRIALS: tuple = (
-    ("character 1-3-gram TF-IDF + logistic regression (the baseline; also the teacher)", "(every run)", "87.1%",
+    ("character 1-3-gram TF-IDF + logistic regression (the baseline; the teacher of most rows below)", "(every run)", "87.1%",
      "2-5 min"),
     ("BERT 2x128 from scratch, fine-tuned on the labels only, 2 epochs", f"{SMALL} --epochs 2 --distill-epochs 0",
      "84.9% (84.8% after 1 epoch)", "14 min"),
@@ -244,8 +248,8 @@ RECIPE_TRIALS: tuple = (
      f"{SMALL} --epochs 2 --teacher-weight 0.5 --distill-epochs 0.3 --distill-lr 1e-4", "85.2%", "14 + 11 min"),
     ("BERT 2x128 distilled from the n-gram teacher, 0.7 epoch", f"{SMALL} --distill-epochs 0.7", "85.4%",
      "18 min"),
-    ("**the same after masked-LM pre-training on the unlabeled reviews, 0.5 epoch (shipped)**",
-     "(the defaults)", "**85.7%**", "7 + 14 min"),
+    ("the same after masked-LM pre-training on the unlabeled reviews, 0.5 epoch (shipped until 2026-12-01)",
+     "(the defaults then)", "85.7%", "7 + 14 min"),
     ("BERT 2x128 distilled from the n-gram teacher, 2 epochs (stopped at 0.38 epoch: out of time)",
      f"{SMALL} --distill-epochs 2", "85.2% when stopped", "23 min"),
     ("BERT 3x192 distilled from the n-gram teacher, 1 epoch (3.7M parameters, 14.8 MB)",
@@ -257,24 +261,30 @@ RECIPE_TRIALS: tuple = (
     ("the stronger n-gram teacher alone (char 1-5 + word 1-2 grams, naive-Bayes weighted; `NgramTeacher`)",
      "--teacher nb (its fit)", "88.1%", "2-5 min"),
     ("BERT 2x128, masked-LM 0.5 epoch (batch 512), then distilled 2 epochs (batch 512, lr 5e-4) from the "
-     "stronger n-gram teacher (88.1%); not shipped yet: built after the shipped files were tested",
+     "stronger n-gram teacher (88.1%), vocabulary 12000, dropout 0.1",
      f"{SMALL} --pretrain-batch 512 --distill-epochs 2 --distill-batch 512 --distill-lr 5e-4 --teacher nb",
      "86.1% (85.8% after 1 epoch)", "63 min, 2 threads"),
+    ("**the same with a 30000-token vocabulary and no dropout (shipped)**",
+     "(the defaults) = the row above with --vocab-size 30000 --dropout 0 --threads 1",
+     "**87.3%** (87.1% after 1 epoch)", "54 min, 1 thread"),
     ("first 30k rows of each file only: fine-tuned 2 epochs / masked-LM 2 epochs first / baseline",
      f"--limit 30000 {SMALL} --epochs 2 [--pretrain-epochs 2]", "81.6% / 81.1% / 85.0%", "9 / 12 min"),
 )
 RECIPE_CHOICE = (
-    "Why: on this budget the n-gram model is the strongest thing we have, and a small BERT trained on the "
-    "labels alone overfits them (training loss 0.31, held-out 84.9%). Learning the n-gram teacher's "
-    "probabilities on the 547k unlabeled reviews gives the BERT four times more text and softer targets: "
-    "85.4% for the same small BERT in about the time plain fine-tuning took. Averaging the fine-tuned BERT with "
-    "the n-gram model made a *worse* teacher (86.5% < 87.1%): the small BERT adds its own errors more than it "
-    "fixes the n-gram model's. Masked-LM pre-training first added 0.3 points (85.7%) for 7 more minutes; a "
-    "wider and deeper student (3x192) distilled for a whole epoch took twice as long and scored 85.6%. These "
-    "differences are about one standard error (0.3 points), so we ship the recipe that scored highest and is "
-    "also the smallest and quickest to rebuild (23 min here). Measured since: two whole epochs of distillation "
-    "do not help (85.6%): the student stalls where it agrees with its teacher on 94.8% of held-out reviews, so "
-    "it is the teacher that sets its level; a stronger n-gram teacher (88.1%) lifts the same student to 86.1%, "
-    "still below the simple baseline. Not affordable on a shared 2-core CPU in an hour, and so not measured: "
-    "masked-LM pre-training for hours rather than minutes."
+    "Why: on this budget an n-gram model is the strongest teacher we have, and a small BERT trained on the "
+    "labels alone overfits them (training loss 0.31, held-out 84.9%). Learning an n-gram model's "
+    "probabilities on the 547k unlabeled reviews gives the BERT four times more text and softer targets. "
+    "The student stalls where it agrees with its teacher (94.8% of held-out reviews with the baseline as "
+    "teacher), so the teacher sets its level: a stronger n-gram teacher (88.1%) lifted the same student from "
+    "85.6% to 86.1%. What then closed the gap was the student's vocabulary: 30000 tokens instead of 12000 "
+    "give whole words and endings their own embedding (an n-gram model's strength, at almost no compute: "
+    "an embedding is a lookup), and without dropout the small student fits its teacher better: 87.1% after "
+    "one epoch, 87.3% after two, the first recipe above the baseline (by 0.2 points, less than one standard "
+    "error; the two changes were made together, so their shares are not measured apart). It is 17 MB, "
+    "inside the 20 MB budget. What the larger vocabulary costs: of the twenty clear sentences in "
+    "tests/test_korean_model.py it gets one wrong (the 12000-token model had all twenty): \"정말 지루한 "
+    "영화였어요\" at P(POSITIVE) 0.56, because 영화였어요 is one token, seen mostly in praise, and outweighs "
+    "지루한 (\"정말 지루한 영화\": 0.03). Averaging the fine-tuned BERT with the n-gram model made a worse teacher "
+    "(86.5% < 87.1%), and a wider, deeper student (3x192) took twice as long for no gain. Not affordable "
+    "on a 2-core CPU in an hour, and so not measured: masked-LM pre-training for hours rather than minutes."
 )

@@ -26,30 +26,31 @@ from .tokens import CLS, MASK, SEP, SPECIALS, Tokens, length_batches, padded
 class TrainConfig:
     """The recipe's knobs; the defaults build the shipped model."""
 
-    vocab_size: int = 12000
+    vocab_size: int = 30000  # whole words and endings as tokens: 87.1% after 1 distillation epoch (12000: 85.8%)
     hidden_size: int = 128
     num_hidden_layers: int = 2
     num_attention_heads: int = 2
     intermediate_size: int = 512
+    dropout: float = 0.0  # hidden + attention dropout (BERT: 0.1); a small student copying a teacher underfits
     max_length: int = 64  # tokens per review incl. [CLS] and [SEP]; 99.5% of reviews fit
     pretrain_epochs: float = 0.5  # passes over the unlabeled reviews (masked-LM)
     pretrain_lr: float = 1e-3
-    pretrain_batch: int = 128
+    pretrain_batch: int = 512
     mask_prob: float = 0.15
     epochs: float = 0.0  # passes over the labelled reviews alone (true labels only)
     lr: float = 2e-4
     batch_size: int = 64
-    distill_epochs: float = 0.7  # passes over unlabeled + labelled reviews with the teachers' labels
-    distill_lr: float = 2e-4
-    distill_batch: int = 128
+    distill_epochs: float = 2.0  # passes over unlabeled + labelled reviews with the teachers' labels
+    distill_lr: float = 5e-4
+    distill_batch: int = 512
     teacher_weight: float = 0.0  # the fine-tuned BERT's share of the teacher; the rest is the n-gram teacher
-    teacher: str = "baseline"  # "nb": NgramTeacher (char 1-5 + word 1-2, NB-weighted); "baseline": the 1-3-gram baseline
+    teacher: str = "nb"  # "nb": NgramTeacher (char 1-5 + word 1-2, NB-weighted); "baseline": the 1-3-gram baseline
     teacher_l2: float = 1e-6  # the NgramTeacher's L2 penalty (the baseline keeps its own 3e-6)
     weight_decay: float = 0.01
     warmup: float = 0.05
     heldout_every: int = 10  # hold out 1 movie in this many
     seed: int = 0
-    threads: int = 2
+    threads: int = 1  # the shipped files were built with 1 thread; same seed + same threads = same bits
     limit: int | None = None  # read only the first N rows of each file (quick runs, tests; skips the sha256 check)
     pool: int = 50  # batches per length-sorting pool
 
@@ -98,6 +99,7 @@ def mask_tokens(ids: torch.Tensor, real: torch.Tensor, prob: float, vocab_size: 
 def make_model(cfg: TrainConfig, vocab_size: int) -> BertForSequenceClassification:
     config = BertConfig(vocab_size=vocab_size, hidden_size=cfg.hidden_size, num_hidden_layers=cfg.num_hidden_layers,
                         num_attention_heads=cfg.num_attention_heads, intermediate_size=cfg.intermediate_size,
+                        hidden_dropout_prob=cfg.dropout, attention_probs_dropout_prob=cfg.dropout,
                         max_position_embeddings=cfg.max_length, type_vocab_size=2, num_labels=2,
                         id2label=dict(ID2LABEL), label2id={v: k for k, v in ID2LABEL.items()})
     return BertForSequenceClassification(config)
