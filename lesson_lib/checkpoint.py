@@ -207,7 +207,10 @@ def aligned_safetensors(state: dict[str, torch.Tensor], metadata: dict[str, str]
     """
     # matrices first, then the vectors together (a model that is loaded but not run pages in only
     # their few blocks), and last whatever would break the alignment of what follows
-    order = sorted(state, key=lambda k: (state[k].numel() * state[k].element_size() % ALIGN != 0, state[k].dim() < 2, k))
+    def place(k):
+        return state[k].numel() * state[k].element_size() % ALIGN != 0, state[k].dim() < 2, k
+
+    order = sorted(state, key=place)
     header: dict = {"__metadata__": dict(metadata)} if metadata else {}
     blobs, start = [], 0
     for name in order:
@@ -303,11 +306,12 @@ def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_nam
     # Checking for NaN reads every number, so every page of the (memory-mapped) file becomes part of
     # this kernel's memory, even the 47 MB of word embeddings of which a forward pass reads only a few
     # rows. Skipped when it cannot matter: a head that does not fit is refused anyway (shapes are in
-    # the file's header), and a kit file whose numbers are known to be finite (_known_finite).
+    # the file's header), and a file whose numbers are known to be finite (_known_finite: the kit's
+    # pinned files, and a file this process saved and nobody changed since).
     head_misfit = not ignore_mismatched_sizes and any(
         k in expected and k.startswith(model.head_names) and tuple(v.shape) != tuple(expected[k].shape)
         for k, v in state.items())
-    scan = not head_misfit and not (shared and all(_known_finite(f) for f in files))
+    scan = not head_misfit and not all(_known_finite(f, shared) for f in files)
     for key, value in state.items():
         if key not in expected:
             report.unused.append(key)
@@ -382,14 +386,18 @@ def _all_finite(t: torch.Tensor) -> bool:
 _finite_files: set[tuple] = set()  # kit files found finite: by this process, or before the cache was written
 
 
-def _known_finite(path: Path) -> bool:
-    """True if a kit file's numbers need no NaN check: checked in this process, or pinned by a sha256.
+def _known_finite(path: Path, shared: bool = True) -> bool:
+    """True if a file's numbers need no NaN check: checked or written by this process, or pinned by a sha256.
 
     The wheel's body has the sha256 that hub.py checks before it is used, so its numbers are the ones
     tests/test_memory_sharing.py found finite; a cached merge is checked before it is written
-    (shared_merge) and used only while its sidecar's sha256 matches.
+    (shared_merge) and used only while its sidecar's sha256 matches; a file this process saved
+    (save_pretrained) was checked while it was written, and is known only while it is unchanged
+    (same inode, size and time). Only the kit's own files (``shared``) are worth hashing.
     """
-    return _identity(path) in _finite_files or file_sha256(path) == BASE_SHA256
+    if _identity(path) in _finite_files:
+        return True
+    return shared and file_sha256(path) == BASE_SHA256
 
 
 def _identity(path: Path) -> tuple:
@@ -420,8 +428,11 @@ def save_pretrained(model, save_directory) -> list[Path]:
     folder = folder_for_saving(save_directory, "model.save_pretrained()")
     state = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
     model.config.architectures = [type(model).__name__]
+    # Writing reads every number anyway; a sum per tensor then tells whether the file is finite, so
+    # loading it again in this process (chapters 06-08 do) needs no second pass over every page.
+    finite = all(_all_finite(v) for v in state.values() if v.is_floating_point())
     try:
-        return write_atomically(folder, {
+        paths = write_atomically(folder, {
             "config.json": model.config.to_json_string(),
             "model.safetensors": lambda path: save_file(state, path, metadata={"format": "pt"}),
         })
@@ -429,3 +440,6 @@ def save_pretrained(model, save_directory) -> list[Path]:
         raise CheckpointError(
             "error.checkpoint.save_failed", folder=folder, error=type(e).__name__, detail=str(e),
         ) from None
+    if finite:
+        _finite_files.update(_identity(p) for p in paths if p.suffix == ".safetensors")
+    return paths

@@ -143,9 +143,22 @@ def test_only_files_of_unknown_content_are_read_to_check_for_nan(cache, monkeypa
     lesson_lib.AutoModelForSequenceClassification.from_pretrained(lesson_lib.BASE_MODEL, num_labels=3)
     lesson_lib.AutoModel.from_pretrained(lesson_lib.BASE_MODEL)  # the wheel's body: hub.BASE_SHA256
     assert calls == []
+    # A file this process saved was checked while it was written (one sum per tensor): loading it back
+    # reads nothing more; once someone else rewrites it (another inode and time), it is checked again.
     model.save_pretrained(tmp_path / "mine")
+    written = len(calls)
+    assert written == sum(p.is_floating_point() for p in model.state_dict().values())
     lesson_lib.AutoModelForSequenceClassification.from_pretrained(tmp_path / "mine")
-    assert calls
+    assert len(calls) == written
+    from safetensors.torch import load_file, save_file
+
+    weights = tmp_path / "mine" / "model.safetensors"
+    state = load_file(weights)
+    state["classifier.bias"] = torch.tensor([float("nan"), 0.0])
+    save_file(state, weights)
+    with pytest.raises(CheckpointError, match="classifier.bias"):
+        lesson_lib.AutoModelForSequenceClassification.from_pretrained(tmp_path / "mine")
+    assert len(calls) > written
 
     # What the pin stands for: the wheel's numbers, checked one by one, are all finite.
     calls.clear()
