@@ -136,7 +136,7 @@ def lab_server(tmp_path_factory):
         proc = subprocess.Popen(cmd, env=env, cwd=str(home), stdout=out, stderr=subprocess.STDOUT)
     server = LabServer(proc, port, token, log, served)
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180  # generous: the machine may be busy (a training job, other tests)
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"JupyterLab exited with code {proc.returncode} at start:\n{server.log_tail()}")
@@ -147,7 +147,7 @@ def lab_server(tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer on port {port} within 90 s:\n{server.log_tail()}")
+                pytest.fail(f"JupyterLab did not answer on port {port} within 180 s:\n{server.log_tail()}")
             time.sleep(0.5)
         yield server
     finally:
