@@ -267,6 +267,9 @@ RECIPE_TRIALS: tuple = (
     ("**the same with a 30000-token vocabulary and no dropout (shipped)**",
      "(the defaults) = the row above with --vocab-size 30000 --dropout 0 --threads 1",
      "**87.3%** (87.1% after 1 epoch)", "54 min, 1 thread"),
+    ("the shipped recipe with 3 epochs of distillation: all twenty clear sentences of the tests right, "
+     "P(target sentence) 0.987; not shipped (measured while the shipped files were being tested)",
+     "--distill-epochs 3 --threads 2", "87.0% (86.9% after 2 epochs)", "42 min, 2 threads"),
     ("first 30k rows of each file only: fine-tuned 2 epochs / masked-LM 2 epochs first / baseline",
      f"--limit 30000 {SMALL} --epochs 2 [--pretrain-epochs 2]", "81.6% / 81.1% / 85.0%", "9 / 12 min"),
 )
@@ -284,7 +287,9 @@ RECIPE_CHOICE = (
     "inside the 20 MB budget. What the larger vocabulary costs: of the twenty clear sentences in "
     "tests/test_korean_model.py it gets one wrong (the 12000-token model had all twenty): \"정말 지루한 "
     "영화였어요\" at P(POSITIVE) 0.56, because 영화였어요 is one token, seen mostly in praise, and outweighs "
-    "지루한 (\"정말 지루한 영화\": 0.03). Averaging the fine-tuned BERT with the n-gram model made a worse teacher "
+    "지루한 (\"정말 지루한 영화\": 0.03). A third epoch of distillation gets all twenty right but scores "
+    "87.0%, level with the baseline; the two runs differ by less than one standard error, and the one "
+    "above the baseline ships. Averaging the fine-tuned BERT with the n-gram model made a worse teacher "
     "(86.5% < 87.1%), and a wider, deeper student (3x192) took twice as long for no gain. Not affordable "
     "on a 2-core CPU in an hour, and so not measured: masked-LM pre-training for hours rather than minutes."
 )
