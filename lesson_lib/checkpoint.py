@@ -47,7 +47,7 @@ import torch
 
 from ._files import folder_for_saving, write_atomically
 from .errors import CheckpointError, InputTypeError, Joined, Phrase, message
-from .hub import BASE_SHA256, file_sha256
+from .hub import BASE_SHA256, file_identity, file_sha256
 
 # Buffers that older checkpoints stored but that we compute on the fly.
 IGNORED_KEYS = ("embeddings.position_ids", "embeddings.token_type_ids")
@@ -242,14 +242,14 @@ def shared_merge(weight_files: list[Path], expected: set[str], prefix: str) -> P
     path, sidecar = folder / f"{name}.safetensors", folder / f"{name}.sha256"
     try:
         if path.is_file() and sidecar.read_text(encoding="utf-8").strip() == file_sha256(path):
-            _finite_files.add(_identity(path))  # checked before it was written (below), unchanged since
+            _finite_files.add(file_identity(path))  # checked before it was written (below), unchanged since
             return path
     except OSError:
         pass  # no sidecar, or an unreadable one: write both again
     state = _merge(weight_files, expected, prefix)
     # Only finite numbers are cached, so that no kernel has to read every number of the file again to
     # check (load_state). A merge with a NaN is not cached: load_state's own check then names the tensor.
-    if not all(_all_finite(v) for v in state.values() if v.is_floating_point()):
+    if not _state_finite(state):
         return None
     try:
         data = aligned_safetensors(state, metadata={"format": "pt"})
@@ -257,7 +257,7 @@ def shared_merge(weight_files: list[Path], expected: set[str], prefix: str) -> P
         write_atomically(folder, {path.name: data, sidecar.name: hashlib.sha256(data).hexdigest() + "\n"})
     except OSError:  # a read-only or full cache costs memory, not an error
         return None
-    _finite_files.add(_identity(path))
+    _finite_files.add(file_identity(path))
     return path
 
 
@@ -338,7 +338,7 @@ def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_nam
         raise CheckpointError("error.checkpoint.head_mismatch", source_name=f"{source_name!r}", shapes=shapes)
     report.reshaped_head = head_mismatch
     if shared and scan and not (report.unused or head_mismatch):  # every tensor of these files was checked
-        _finite_files.update(_identity(f) for f in files)
+        _finite_files.update(file_identity(f) for f in files)
     if not to_load:
         raise CheckpointError(
             "error.checkpoint.no_tensor_fits", n=len(state), source_name=f"{source_name!r}",
@@ -372,6 +372,11 @@ def load_state(model, weight_files, *, ignore_mismatched_sizes=False, source_nam
     return report
 
 
+def _state_finite(state: dict[str, torch.Tensor]) -> bool:
+    """Every floating-point tensor of ``state`` is finite (:func:`_all_finite`)."""
+    return all(_all_finite(v) for v in state.values() if v.is_floating_point())
+
+
 def _all_finite(t: torch.Tensor) -> bool:
     """No NaN and no infinity in ``t``, found without a copy of it.
 
@@ -395,15 +400,9 @@ def _known_finite(path: Path, shared: bool = True) -> bool:
     (save_pretrained) was checked while it was written, and is known only while it is unchanged
     (same inode, size and time). Only the kit's own files (``shared``) are worth hashing.
     """
-    if _identity(path) in _finite_files:
+    if file_identity(path) in _finite_files:
         return True
     return shared and file_sha256(path) == BASE_SHA256
-
-
-def _identity(path: Path) -> tuple:
-    """A file as it is now: a file saved again under the same name is another file (another inode or time)."""
-    st = os.stat(path)
-    return os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _may_start_random(model, key: str) -> bool:
@@ -430,7 +429,7 @@ def save_pretrained(model, save_directory) -> list[Path]:
     model.config.architectures = [type(model).__name__]
     # Writing reads every number anyway; a sum per tensor then tells whether the file is finite, so
     # loading it again in this process (chapters 06-08 do) needs no second pass over every page.
-    finite = all(_all_finite(v) for v in state.values() if v.is_floating_point())
+    finite = _state_finite(state)
     try:
         paths = write_atomically(folder, {
             "config.json": model.config.to_json_string(),
@@ -441,5 +440,5 @@ def save_pretrained(model, save_directory) -> list[Path]:
             "error.checkpoint.save_failed", folder=folder, error=type(e).__name__, detail=str(e),
         ) from None
     if finite:
-        _finite_files.update(_identity(p) for p in paths if p.suffix == ".safetensors")
+        _finite_files.update(file_identity(p) for p in paths if p.suffix == ".safetensors")
     return paths

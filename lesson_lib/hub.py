@@ -122,10 +122,18 @@ def sha256_of(path: Path) -> str:
 _digests: dict[tuple, str] = {}
 
 
-def file_sha256(path: Path) -> str:
-    """``sha256_of(path)``, computed once per process for a file that has not changed since (same size and time)."""
+def file_identity(path: Path) -> tuple:
+    """A file as it is now: a file saved again under the same name is another file (another inode, size or time).
+
+    Used in: :func:`file_sha256`, checkpoint.py (files already known to hold only finite numbers).
+    """
     st = os.stat(path)
-    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    return os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def file_sha256(path: Path) -> str:
+    """``sha256_of(path)``, computed once per process for a file that has not changed since (:func:`file_identity`)."""
+    key = file_identity(path)
     if key not in _digests:
         _digests[key] = sha256_of(path)
     return _digests[key]

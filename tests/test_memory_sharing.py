@@ -319,8 +319,9 @@ def test_the_cached_merge_keeps_every_matrix_on_a_64_byte_boundary(cache):
     with safe_open(str(path), framework="pt") as f:
         assert f.metadata() == {"format": "pt"}
         for k, v in state.items():
-            assert torch.equal(f.get_tensor(k), v), k
+            read = f.get_tensor(k)
+            assert torch.equal(read, v), k
             if v.numel() * v.element_size() % 64 == 0:
-                assert f.get_tensor(k).data_ptr() % 64 == 0, k
+                assert read.data_ptr() % 64 == 0, k
     model = _load()
     assert all(p.data_ptr() % 64 == 0 for p in model.parameters() if p.numel() * p.element_size() % 64 == 0)

@@ -354,6 +354,11 @@ def find_chapters(selection: list[str] | None = None) -> list[Chapter]:
 SETUP_MARKER = "lesson_setup"  # cell metadata key of the generated first cell
 
 
+def notebook_tags(cell) -> list[str]:
+    """The tags of a notebook cell (nbformat's, not a source Cell's ``.tags``); [] when it has none."""
+    return cell.get("metadata", {}).get("tags", [])
+
+
 SETUP_COMMENTS = {
     "lang": {"ko": "ko | en: 이 노트북의 위젯과 오류 메시지 언어",
              "en": "ko | en: the language of the widgets and error messages in this notebook"},
@@ -498,7 +503,7 @@ def execute(nb: nbformat.NotebookNode, folder: Path) -> float:
     # nbclient honours the "raises-exception" tag, so give it that one as well while running.
     added = []
     for cell in nb.cells:
-        tags = cell.get("metadata", {}).get("tags", [])
+        tags = notebook_tags(cell)
         if "nbval-raises-exception" in tags and "raises-exception" not in tags:
             tags.append("raises-exception")
             added.append(cell)
@@ -547,7 +552,7 @@ def write(nb: nbformat.NotebookNode, path: Path) -> None:
 
 def _shape(nb) -> list[tuple]:
     """What must agree between a source and its notebook: cell types, sources and tags."""
-    return [(c.cell_type, c.source, tuple(c.get("metadata", {}).get("tags", []))) for c in nb.cells]
+    return [(c.cell_type, c.source, tuple(notebook_tags(c))) for c in nb.cells]
 
 
 def check(chapters: list[Chapter], all_chapters: bool) -> list[str]:

@@ -126,7 +126,7 @@ def make_nbgrader(chapter: build.Chapter, lang: str) -> nbformat.NotebookNode:
     triples = iter(build.exercises(chapter))
     number = 0
     for cell in nb.cells:
-        tags = cell.get("metadata", {}).get("tags", [])
+        tags = build.notebook_tags(cell)
         if "exercise" in tags:
             number += 1
             exercise, solution, _ = next(triples)
@@ -176,7 +176,7 @@ def build_answers_one(chapter: build.Chapter, lang: str, run: bool) -> str:
     if run:
         # While it runs, each check also asserts its `ok`: a solution its check refuses fails the build
         # here (nbgrader's test cells do the same). The stored source is the learners' check again.
-        checks = [c for c in nb.cells if "check" in c.get("metadata", {}).get("tags", [])]
+        checks = [c for c in nb.cells if "check" in build.notebook_tags(c)]
         sources = [c.source for c in checks]
         for cell in checks:
             cell.source += f"\nassert ok, 'the solution above is not accepted by this check ({chapter.name})'"
@@ -261,7 +261,7 @@ def handout_notebook(chapter: build.Chapter, lang: str) -> nbformat.NotebookNode
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)  # otherwise nbconvert loads a widget manager from a CDN
     nb.cells = [c for c in nb.cells if not c.get("metadata", {}).get(build.SETUP_MARKER)]
-    nb.cells = [_check_note(c, lang) if "check" in c.get("metadata", {}).get("tags", []) else c
+    nb.cells = [_check_note(c, lang) if "check" in build.notebook_tags(c) else c
                 for c in _question_apart(nb.cells)]
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -291,7 +291,7 @@ def _question_apart(cells: list) -> list:
     out = []
     for cell, after in zip(cells, [*cells[1:], None]):
         lines = cell.source.split("\n") if cell.cell_type == "markdown" else []
-        if after is not None and "exercise" in after.get("metadata", {}).get("tags", []) and lines:
+        if after is not None and "exercise" in build.notebook_tags(after) and lines:
             fenced, last = False, 0
             for i, line in enumerate(lines):
                 fenced ^= line.lstrip().startswith("```")

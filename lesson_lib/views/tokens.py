@@ -125,17 +125,20 @@ def chip_columns(ax, fontsize: float = CHIP_FONTSIZE) -> int:
     return max(10, int(width_pt / (0.75 * fontsize)))
 
 
-def draw_chips(ax, items, *, sublabels=None, colors=None, max_rows: int = 5, fontsize: float = CHIP_FONTSIZE) -> int:
+def draw_chips(ax, items, *, sublabels=None, colors=None, max_rows: int = 5, fontsize: float = CHIP_FONTSIZE,
+               lang: str = "en") -> None:
     """Words or tokens as boxes, wrapping to the next row; cut with "…" only when one is longer than a whole row.
 
-    Returns how many were drawn (the caller notes the rest).
+    Those that do not fit in ``max_rows`` are counted in a note under the boxes.
 
     Used in: the pre-tokenisation, special-token and id stages of :func:`draw_token_stage`.
     """
     columns = chip_columns(ax, fontsize)
     labels = [S.label(x, columns - 2) for x in items]
-    return S.draw_boxes(ax, labels, sublabels=sublabels, colors=colors, max_rows=max_rows, fontsize=fontsize,
-                        width_chars=columns)
+    shown = S.draw_boxes(ax, labels, sublabels=sublabels, colors=colors, max_rows=max_rows, fontsize=fontsize,
+                         width_chars=columns)
+    if shown < len(labels):
+        S.note(ax, t("tokens.note.more_items", lang, n=len(labels) - shown), y=0.0)
 
 
 def _token_color(token: str) -> str:
@@ -209,18 +212,14 @@ def draw_token_stage(fig, stage: TokenStage, *, index: int = 0, total: int = 1, 
         if not stage.words:
             S.empty(ax, t("tokens.note.no_words", lang))
         else:
-            shown = draw_chips(ax, stage.words, max_rows=5)
-            if shown < len(stage.words):
-                S.note(ax, t("tokens.note.more_items", lang, n=len(stage.words) - shown), y=0.0)
+            draw_chips(ax, stage.words, max_rows=5, lang=lang)
     elif stage.group == "wordpiece":
         draw_wordpiece(ax, stage.word, lang=lang)
     else:
         tokens = list(stage.tokens)
         sub = [str(i) for i in stage.ids] if stage.group == "ids" else None
-        shown = draw_chips(ax, tokens, sublabels=sub, colors=[_token_color(x) for x in tokens],
-                           max_rows=4 if sub else 5)
-        if shown < len(tokens):
-            S.note(ax, t("tokens.note.more_items", lang, n=len(tokens) - shown), y=0.0)
+        draw_chips(ax, tokens, sublabels=sub, colors=[_token_color(x) for x in tokens], max_rows=4 if sub else 5,
+                   lang=lang)
     key = placeholder_key(_drawn_text(stage))
     if key:  # a box no font can fill: say which character it stands for, or it looks like a bug
         S.figure_text(fig, 0.98, 0.02, key, fontsize=9, ha="right", va="bottom", color="#555555")
