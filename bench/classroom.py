@@ -484,6 +484,9 @@ def hub_config(run_dir: Path, *, public_port: int, hub_port: int, proxy_api_port
     kit_prefix = Path(kit_python()).parent.parent  # not resolved: bin/python links to the base interpreter
     env["JUPYTER_CONFIG_PATH"] = str(kit_prefix / "etc" / "jupyter")
     env["JUPYTER_PATH"] = str(kit_prefix / "share" / "jupyter")
+    # The chapters' temporary folders (saved models) go into the run's folder, which prune_runs
+    # deletes: kernels stopped by force (the fault runs, or the end of a run) never remove their own.
+    env["TMPDIR"] = str(run_dir / "tmp")
     args = ["--allow-root"] if as_root else []
     return f"""# Written by bench/classroom.py for one run; deleted with the run's folder.
 c = get_config()  # noqa
@@ -908,6 +911,7 @@ class Classroom:
 
         AsyncHTTPClient.configure(None, max_clients=1000)  # the default 10 would queue the learners
         n = self.cfg["learners"]
+        (self.run_dir / "tmp").mkdir(parents=True, exist_ok=True)  # the learners' TMPDIR (hub_config)
         (self.run_dir / "jupyterhub_config.py").write_text(hub_config(
             self.run_dir, public_port=self.public, hub_port=self.hub_port, proxy_api_port=self.proxy_api,
             proxy_token=self.proxy_token, service_token=self.token, run_id=self.run_id,

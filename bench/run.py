@@ -215,13 +215,17 @@ def details(data: dict) -> str:
         lat = data["latency"]["result"]
         parts.append(f"### 2. Forward latency ({lat['threads']} threads, `torch.inference_mode()`, transformers' "
                      f"default attention: `{lat['tf_default_attn']}`, with attentions: `eager`)\n")
-        parts.append("| batch | output_attentions | lesson_lib | transformers | ratio | runs | max logit diff | max attention diff |")
-        parts.append("|---|---|---|---|---|---|---|---|")
+        parts.append("| batch | output_attentions | lesson_lib | transformers | ratio | per process | runs | max logit diff | max attention diff |")
+        parts.append("|---|---|---|---|---|---|---|---|---|")
         for r in lat["cases"]:
             ad = "" if r["max_attention_diff"] is None else f"{r['max_attention_diff']:.1e}"
             parts.append(f"| {r['batch']} {tuple(r['shape'])} | {r['attentions']} | {_fmt_ms(r['lesson_ms'])} | "
-                         f"{_fmt_ms(r['transformers_ms'])} | {r['ratio']:.2f} | {r['reps']} | {r['max_logit_diff']:.1e} | {ad} |")
-        parts.append("")
+                         f"{_fmt_ms(r['transformers_ms'])} | {r['ratio']:.2f} | "
+                         f"{' / '.join(f'{x:.2f}' for x in r.get('process_ratios', []))} | {r['reps']} | "
+                         f"{r['max_logit_diff']:.1e} | {ad} |")
+        parts.append(f"\nThe ratio is the median of the per-repetition ratios (the two libraries take turns, call by "
+                     f"call), over {lat.get('processes', 1)} fresh processes; *per process* gives each one's median: "
+                     f"the spread between processes is the measurement's own noise.\n")
     if "widgets" in data:
         parts.append("### 3. Widget updates (kernel side, one torch thread as in the notebooks; every update a new state)\n")
         parts.append("| chapter | view and control | model runs again | p50 | p95 | max | CPU p50 | CPU p95 | updates | target p95 |")

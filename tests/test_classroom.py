@@ -209,6 +209,7 @@ def test_hub_config(tmp_path):
     assert "access:servers" in hub.load_roles[0]["scopes"] and hub.load_roles[0]["services"] == [C.SERVICE]
     assert cfg.Spawner.args == ["--allow-root"] and cfg.Spawner.cmd == ["/v/bin/jupyterhub-singleuser"]
     assert cfg.Spawner.environment[C.MARKER] == "r1"  # how the cleanup finds servers and kernels
+    assert cfg.Spawner.environment["TMPDIR"] == str(tmp_path / "tmp")  # saved models go with the run's folder
     assert hub.spawner_class == "simple" and hub.authenticator_class == "dummy"
     text = C.hub_config(tmp_path, public_port=1, hub_port=2, proxy_api_port=3, proxy_token="p", service_token="s",
                         run_id="r", singleuser="x", as_root=False)

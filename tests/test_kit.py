@@ -149,17 +149,69 @@ def test_lab_command_as_root_and_as_a_normal_user(monkeypatch):
         assert kit.lab_command(venv, [said], as_root=True) == (jupyter + [said], False)
 
 
-def test_test_environment_is_offline_with_a_fresh_hub_cache():
-    before = {"HF_HUB_OFFLINE": "0", "HF_HOME": "/home/me/.cache/huggingface", "KEEP": "1"}
+def test_test_environment_is_offline_with_an_empty_hub_cache_and_temporary_folder(tmp_path):
+    venv = tmp_path / "venv"
+    before = {"HF_HUB_OFFLINE": "0", "HF_HOME": "/home/me/.cache/huggingface", "TMPDIR": "/tmp", "KEEP": "1",
+              "KIT_VENV": str(venv)}
     env = kit.test_environment(before)
-    try:
-        assert before["HF_HUB_OFFLINE"] == "0"  # the caller's dict is left alone
-        assert {k: env[k] for k in ("TQDM_DISABLE", "MPLBACKEND", "PYTHONHASHSEED", "HF_HUB_OFFLINE", "KEEP")} == {
-            "TQDM_DISABLE": "1", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "HF_HUB_OFFLINE": "1", "KEEP": "1"}
-        home = Path(env["HF_HOME"])
-        assert home.is_dir() and not any(home.iterdir())
-    finally:
-        shutil.rmtree(env["HF_HOME"], ignore_errors=True)
+    assert before["HF_HUB_OFFLINE"] == "0" and before["TMPDIR"] == "/tmp"  # the caller's dict is left alone
+    assert {k: env[k] for k in ("TQDM_DISABLE", "MPLBACKEND", "PYTHONHASHSEED", "HF_HUB_OFFLINE", "KEEP")} == {
+        "TQDM_DISABLE": "1", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "HF_HUB_OFFLINE": "1", "KEEP": "1"}
+    run = venv / "kit-test-run"  # the kit's own folder, inside the environment folder
+    assert Path(env["HF_HOME"]) == run / "hf-home"
+    assert env["TMPDIR"] == env["TEMP"] == env["TMP"] == str(run / "tmp")  # POSIX reads TMPDIR, Windows TEMP/TMP
+    assert sorted(path.name for path in run.iterdir()) == ["hf-home", "tmp"]
+    assert not any((run / "hf-home").iterdir()) and not any((run / "tmp").iterdir())
+
+
+def test_every_test_run_starts_from_an_empty_run_folder_instead_of_piling_up(tmp_path):
+    """What the last run left (a hub cache, a kernel's saved model, a read-only file) goes; the paths stay."""
+    environ = {"KIT_VENV": str(tmp_path / "venv")}
+    first = kit.test_environment(environ)
+    saved = Path(first["TMPDIR"]) / "tmpab12cd" / "model"
+    saved.mkdir(parents=True)
+    (saved / "model.safetensors").write_bytes(b"0" * 1000)
+    locked = Path(first["HF_HOME"]) / "hub" / "locked.txt"
+    locked.parent.mkdir()
+    locked.write_text("read-only")
+    locked.chmod(0o444)
+    (tmp_path / "venv" / "kit-test-run" / "stray.log").write_text("from an older kit")
+    second = kit.test_environment(environ)
+    assert {k: second[k] for k in ("HF_HOME", "TMPDIR")} == {k: first[k] for k in ("HF_HOME", "TMPDIR")}
+    assert not saved.exists() and not locked.exists()
+    run = tmp_path / "venv" / "kit-test-run"
+    assert sorted(path.name for path in run.iterdir()) == ["hf-home", "tmp"]
+    assert [path.name for path in (tmp_path / "venv").iterdir()] == ["kit-test-run"]  # one folder, whatever the number of runs
+
+
+def test_a_read_only_file_is_made_writable_and_removed_again(tmp_path):
+    """Windows refuses to delete a read-only file: rmtree's handler makes it writable and retries."""
+    path = tmp_path / "locked.txt"
+    path.write_text("x")
+    path.chmod(0o444)
+
+    def remove_like_windows(name):
+        if not os.stat(name).st_mode & 0o200:
+            raise PermissionError(13, "Access is denied", name)
+        os.remove(name)
+    with pytest.raises(PermissionError):
+        remove_like_windows(str(path))
+    kit._retry_writable(remove_like_windows, str(path), None)
+    assert not path.exists()
+
+
+def test_a_run_folder_that_cannot_be_emptied_is_a_kit_error(tmp_path, monkeypatch, capsys, handed_over):
+    environ = {"KIT_VENV": str(tmp_path / "venv")}
+    kit.test_environment(environ)
+
+    def refuse(path, **handler):
+        raise PermissionError(13, "Permission denied", path)
+    monkeypatch.setattr(kit.shutil, "rmtree", refuse)
+    with pytest.raises(kit.KitError, match="cannot empty .*kit-test-run .*Permission denied.*delete the folder"):
+        kit.test_environment(environ)
+    assert kit.main(["test"], environ) == 1  # said in one line, no traceback, nothing run
+    assert "[kit] cannot empty" in capsys.readouterr().err
+    assert not any(call[0] == "run" for call in handed_over)
 
 
 @pytest.fixture
@@ -194,17 +246,19 @@ def test_main_lab_keeps_the_users_offline_setting(handed_over):
     assert handed_over[-1][2]["HF_HUB_OFFLINE"] == "1"
 
 
-def test_main_test_and_bench(handed_over):
-    assert kit.main(["test", "-k", "tokenize", "-x"], {"KIT_VENV": "/v"}) == 0
+def test_main_test_and_bench(handed_over, tmp_path):
+    venv = tmp_path / "v"
+    assert kit.main(["test", "-k", "tokenize", "-x"], {"KIT_VENV": str(venv)}) == 0
     setup, browser, (_, cmd, env) = handed_over
     assert setup == ("setup", {"lab", "test"}) and browser == ("browser",)
-    assert cmd == ["/v/bin/python", "-m", "pytest", "-k", "tokenize", "-x"]
+    assert cmd == [str(venv / "bin" / "python"), "-m", "pytest", "-k", "tokenize", "-x"]
     assert env["HF_HUB_OFFLINE"] == "1" and env["MPLBACKEND"] == "Agg"
-    shutil.rmtree(env["HF_HOME"], ignore_errors=True)
+    assert env["HF_HOME"] == str(venv / "kit-test-run" / "hf-home") and env["TMPDIR"] == str(venv / "kit-test-run" / "tmp")
     handed_over.clear()
-    assert kit.main(["bench", "--quick"], {"KIT_VENV": "/v"}) == 0
+    assert kit.main(["bench", "--quick"], {"KIT_VENV": str(venv)}) == 0
     assert handed_over[0] == ("setup", {"lab", "test"})
-    assert handed_over[1][1] == ["/v/bin/python", "-m", "bench", "--quick"]
+    assert handed_over[1][1] == [str(venv / "bin" / "python"), "-m", "bench", "--quick"]
+    assert "TMPDIR" not in handed_over[1][2]  # only the tests get the kit's folders
 
 
 def test_windows_hands_over_by_subprocess_and_returns_the_exit_code(monkeypatch):

@@ -342,7 +342,8 @@ from pathlib import Path
 
 transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 안내 문구와 불러오기 보고가 남지 않게 [en] no hints or load reports in the stored output
 transformers.logging.disable_progress_bar()  # [ko] 불러오기 진행 막대는 시간을 저장하므로 끕니다 [en] its loading bar would store times
-folder = Path(tempfile.mkdtemp()) / "model"
+scratch = tempfile.TemporaryDirectory()  # [ko] 커널이 멈추면(또는 scratch를 지우면) 사라지는 임시 폴더 [en] a temporary folder, removed when the kernel stops (or when scratch is deleted)
+folder = Path(scratch.name) / "model"
 model.save_pretrained(folder)
 tok.save_pretrained(folder)
 hf_model = transformers.AutoModelForSequenceClassification.from_pretrained(folder).eval()

@@ -79,15 +79,16 @@ print(logits)
 # %% [md ko]
 # ## 저장하기
 #
-# 임시 폴더를 하나 만들어 그 안의 `my_model`에 저장합니다. 임시 폴더의 경로는 컴퓨터마다, 실행할 때마다 다르므로 아래에서는 파일 이름만 출력합니다.
+# 임시 폴더를 하나 만들어 그 안의 `my_model`에 저장합니다. 이 폴더는 커널이 멈추면 저절로 지워집니다. 임시 폴더의 경로는 컴퓨터마다, 실행할 때마다 다르므로 아래에서는 파일 이름만 출력합니다.
 
 # %% [md en]
 # ## Saving
 #
-# We make a temporary folder and save into `my_model` inside it. The temporary path differs on every computer and every run, so below we print file names only.
+# We make a temporary folder, removed by itself when the kernel stops, and save into `my_model` inside it. The temporary path differs on every computer and every run, so below we print file names only.
 
 # %%
-save_dir = Path(tempfile.mkdtemp()) / "my_model"
+scratch = tempfile.TemporaryDirectory()  # [ko] 커널이 멈추면(또는 scratch를 지우면) 사라지는 임시 폴더 [en] a temporary folder, removed when the kernel stops (or when scratch is deleted)
+save_dir = Path(scratch.name) / "my_model"
 model.save_pretrained(save_dir)
 tok.save_pretrained(save_dir)
 
@@ -314,7 +315,8 @@ assert torch.equal(before_saving, after_loading)
 # %% tags=["exercise"]
 import copy
 
-half_dir = Path(tempfile.mkdtemp()) / "half"
+half_scratch = tempfile.TemporaryDirectory()  # [ko] 이 연습만의 임시 폴더: 확인 셀이 지웁니다 [en] this exercise's own temporary folder: the check cell removes it
+half_dir = Path(half_scratch.name) / "half"
 # [ko] 여기에 코드를 쓰세요: 사본을 .half()로 바꿔 half_dir에 save_pretrained
 # [en] your code here: a copy, .half(), save_pretrained to half_dir
 answer = None  # [ko] 정수 하나(바이트) [en] a whole number (bytes)
@@ -322,13 +324,12 @@ answer = None  # [ko] 정수 하나(바이트) [en] a whole number (bytes)
 # %% tags=["solution"]
 import copy
 
-half_dir = Path(tempfile.mkdtemp()) / "half"
+half_scratch = tempfile.TemporaryDirectory()  # [ko] 이 연습만의 임시 폴더: 확인 셀이 지웁니다 [en] this exercise's own temporary folder: the check cell removes it
+half_dir = Path(half_scratch.name) / "half"
 copy.deepcopy(model).half().save_pretrained(half_dir)
 answer = (half_dir / "model.safetensors").stat().st_size
 
 # %% tags=["check"]
-import shutil
-
 expected = 8 + header_length + 2 * model.num_parameters()  # [ko] 같은 헤더, 숫자 하나에 2바이트 [en] the same header, 2 bytes a number
 ok = isinstance(answer, (int, float)) and abs(answer - expected) <= 0.01 * expected
 if answer is None:
@@ -350,7 +351,7 @@ elif isinstance(answer, (int, float)) and abs(answer - file_size) <= 0.01 * file
 else:
     print({"ko": "아직 아닙니다. 힌트: 숫자 하나가 2바이트라면 파일 크기 = 8 + 헤더 + 2N입니다.",
            "en": "Not yet. Hint: with 2 bytes a number, the file size is 8 + header + 2N."}[LANG])
-shutil.rmtree(half_dir.parent, ignore_errors=True)  # [ko] 임시 폴더 정리 [en] tidy up the temporary folder
+half_scratch.cleanup()  # [ko] 반 정밀도 사본 정리 [en] tidy up the half-precision copy
 
 # %% [md ko]
 # ## 같은 가중치, 다른 프레임워크
@@ -412,9 +413,7 @@ assert np.allclose(np_logits, logits.numpy(), atol=1e-4)
 # We are done with the temporary folder, so let's delete it.
 
 # %%
-import shutil
-
-shutil.rmtree(save_dir.parent)
+scratch.cleanup()  # [ko] 폴더를 지금 바로 지웁니다 [en] removes the folder right now
 print("deleted:", not save_dir.exists())
 
 # %% [md ko]
@@ -435,7 +434,8 @@ import transformers  # [ko] 진짜 라이브러리는 이 셀에서만: lesson_l
 transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 안내 문구와 불러오기 보고가 남지 않게 [en] no hints or load reports in the stored output
 transformers.logging.disable_progress_bar()  # [ko] 불러오기 진행 막대는 시간을 저장하므로 끕니다 [en] its loading bar would store times
 del state, weight  # [ko] NumPy 가중치는 다 썼으니 메모리를 비웁니다: 모델이 두 개 더 나옵니다 [en] done with the NumPy weights: free their memory, two more models are coming
-folder = Path(tempfile.mkdtemp())
+exchange = tempfile.TemporaryDirectory()  # [ko] 두 라이브러리가 주고받을 새 임시 폴더 [en] a new temporary folder for the two libraries to swap through
+folder = Path(exchange.name)
 model.save_pretrained(folder / "from_kit")
 tok.save_pretrained(folder / "from_kit")
 del model  # [ko] 저장했고 로짓(logits)도 남아 있으니 지웁니다: 여기서부터 모델은 한 번에 하나씩 [en] saved, and its logits are kept: from here on, one model at a time
@@ -462,7 +462,7 @@ print(hf_logits)
 print("kit folder in transformers:", torch.allclose(hf_logits, logits, atol=1e-5),
       "| transformers folder in the kit:", torch.allclose(back_logits, logits, atol=1e-5))
 assert torch.allclose(hf_logits, logits, atol=1e-5) and torch.allclose(back_logits, logits, atol=1e-5)
-shutil.rmtree(folder)
+exchange.cleanup()
 
 # %% [md ko]
 # ## 정리

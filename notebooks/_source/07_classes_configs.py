@@ -449,7 +449,8 @@ print(f"DistilBertConfig{small}: {ours.num_parameters():,} parameters in both:",
 
 # [ko] 2. 헤드 없는 몸통(BASE_MODEL, 위의 `body`) + num_labels=10 -> 양쪽 모두 새 헤드
 # [en] 2. the headless body (BASE_MODEL, as `body` above) + num_labels=10 -> a new head in both
-folder = Path(tempfile.mkdtemp()) / "body"
+scratch = tempfile.TemporaryDirectory()  # [ko] 커널이 멈추면(또는 scratch를 지우면) 사라지는 임시 폴더 [en] a temporary folder, removed when the kernel stops (or when scratch is deleted)
+folder = Path(scratch.name) / "body"
 body.save_pretrained(folder)  # [ko] 몸통만: 분류기가 없는 폴더 [en] the body only: a folder without any classifier
 del body  # [ko] 저장했으니 메모리를 비웁니다 [en] saved: free its memory
 theirs10 = transformers.AutoModelForSequenceClassification.from_pretrained(folder, num_labels=10).eval()

@@ -613,7 +613,8 @@ import tempfile
 from lesson_lib import Trainer, TrainingArguments
 
 train_set = [{**tok(r["text"]), "label": int(r["label"])} for r in train]  # [ko] 토큰화한 예제, 패딩 없이 [en] tokenized examples, unpadded
-args = TrainingArguments(tempfile.mkdtemp(), num_train_epochs=EPOCHS, per_device_train_batch_size=BATCH_SIZE,
+scratch = tempfile.TemporaryDirectory()  # [ko] 커널이 멈추면(또는 scratch를 지우면) 사라지는 임시 폴더 [en] a temporary folder, removed when the kernel stops (or when scratch is deleted)
+args = TrainingArguments(scratch.name, num_train_epochs=EPOCHS, per_device_train_batch_size=BATCH_SIZE,
                          learning_rate=LR, weight_decay=0.0, lr_scheduler_type="constant", max_grad_norm=0,
                          train_sampling_strategy="group_by_length", seed=SEED, logging_steps=1, save_strategy="no")
 trainer = Trainer(start, args, train_dataset=train_set, processing_class=tok)
@@ -700,7 +701,7 @@ import transformers
 transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 불러오기 보고가 없도록 [en] no load reports in the stored output
 transformers.logging.disable_progress_bar()  # [ko] 불러오기 막대는 시간을 저장합니다 [en] its loading bar would store times
 del trainer, start  # [ko] 모델이 둘 더 옵니다: 앞의 둘이 쓰던 메모리를 비웁니다 [en] two more models are coming: free the memory of the last two
-folder = Path(tempfile.mkdtemp()) / "fine_tuned"
+folder = Path(scratch.name) / "fine_tuned"  # [ko] Trainer 셀에서 만든 임시 폴더 안 [en] inside the temporary folder of the Trainer cell
 model.save_pretrained(folder)
 tok.save_pretrained(folder)
 

@@ -655,7 +655,8 @@ from lesson_lib import BertTokenizer
 
 transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 안내나 불러오기 보고가 없도록 [en] no hints or load reports in the stored output
 transformers.logging.disable_progress_bar()  # [ko] 불러오기 막대는 시간을 저장합니다 [en] its loading bar would store times
-folder = Path(tempfile.mkdtemp()) / "korean_tokenizer"
+scratch = tempfile.TemporaryDirectory()  # [ko] 커널이 멈추면(또는 scratch를 지우면) 사라지는 임시 폴더 [en] a temporary folder, removed when the kernel stops (or when scratch is deleted)
+folder = Path(scratch.name) / "korean_tokenizer"
 folder.mkdir(parents=True)
 ids = korean.get_vocab()
 korean.post_processor = processors.TemplateProcessing(  # [ko] 모든 BERT tokenizer.json처럼 [CLS] 문장 [SEP] [en] [CLS] sentence [SEP], as every BERT tokenizer.json has
