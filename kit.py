@@ -38,7 +38,7 @@ MIN_PYTHON = (3, 10)  # pyproject.toml's requires-python
 STAMP_NAME = ".kit-installed"  # in the environment folder: "lab,test 0123abcd..." (extras, deps hash)
 LOG_NAME = "kit-install.log"  # in the environment folder: everything pip and apt printed
 # In the environment folder: the hub cache and temporary files of the last `kit test`, emptied when the
-# next one starts. nbval kills its kernels, so what a chapter would remove on a normal shutdown stays behind.
+# next one starts: pytest's own folders, and whatever a kernel killed mid-run could not remove.
 TEST_RUN_NAME = "kit-test-run"
 TAIL_LINES = 30  # how much of the log to show when a step fails
 IS_WINDOWS = os.name == "nt"  # a module constant, so tests can try the other layout

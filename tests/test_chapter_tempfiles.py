@@ -8,8 +8,9 @@ and a day of runs filled this machine's disk.
 
 The static checks read the chapter sources (the single source of both languages) and the generated
 notebooks; the slow test runs chapter 00 in a real kernel whose TMPDIR is a folder of this test.
-(nbval kills its kernels with SIGKILL, so no finaliser runs there: `kit test` points TMPDIR at a
-folder of its own, emptied by the next run; see kit.py and tests/test_kit.py.)
+nbval on its own kills its kernels with SIGKILL, so no finaliser would run: the root conftest.py
+makes it send a shutdown request first (the last test here). `kit test` also points TMPDIR at a
+folder of its own, emptied by the next run, for what a killed kernel still leaves (kit.py).
 """
 
 from __future__ import annotations
@@ -132,3 +133,23 @@ def test_a_chapter_run_in_a_kernel_leaves_its_temporary_folder_empty(tmp_path):
     assert not km.is_alive()
     left = sorted(str(path.relative_to(temp)) for path in temp.rglob("*"))
     assert left == [], f"the chapter left these in its temporary folder: {left}"
+
+
+def test_nbval_stops_a_kernel_so_that_its_temporary_folders_go(tmp_path, monkeypatch):
+    """The root conftest.py makes nbval send a shutdown request instead of SIGKILL alone."""
+    from nbval.kernel import RunningKernel
+
+    tmp = tmp_path / "kernel-tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))  # the kernel inherits the environment of this process
+    monkeypatch.setenv("TORCHINDUCTOR_CACHE_DIR", str(tmp_path / "inductor"))
+    kernel = RunningKernel("python3", cwd=str(tmp_path))
+    try:
+        msg_id = kernel.execute_cell_input(
+            "import tempfile, pathlib\nscratch = tempfile.TemporaryDirectory()\n"
+            "(pathlib.Path(scratch.name) / 'model.safetensors').write_bytes(b'0' * 1000)\n")
+        kernel.await_idle(msg_id, 60)
+        assert [p.name for p in tmp.iterdir() for p in p.iterdir()] == ["model.safetensors"]  # made, in our folder
+    finally:
+        kernel.stop()
+    assert list(tmp.iterdir()) == []  # the finaliser ran: the kernel exited normally
