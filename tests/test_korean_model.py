@@ -89,12 +89,11 @@ def test_target_sentence_is_positive(korean):
     assert p_positive(korean, [TARGET])[0].item() >= 0.9
 
 
-# Issue 14.3 wants all twenty right; the shipped model (87.3%, the first above the baseline) gets one
-# wrong, at P(POSITIVE) 0.56: its last word is one token, 영화였어요, seen mostly in praise, and it
-# outweighs 지루한 ("정말 지루한 영화" 0.03, "정말 지루한 영화였다" 0.04). The 12000-token model had all
-# twenty right at 85.7%. Listed here so that the gap stays visible: the test fails if this one is
-# fixed (remove it then) or if any other sentence goes wrong.
-KNOWN_WRONG = {"정말 지루한 영화였어요"}
+# Issue 14.3 wants all twenty right. The model shipped before this one (half an epoch of masked-LM
+# pre-training) had "정말 지루한 영화였어요" wrong at 0.56; this one has it at 0.32, the closest of the
+# twenty. A sentence listed here is one the card admits to: the test fails if it is fixed (remove it
+# then) or if any other sentence goes wrong.
+KNOWN_WRONG: set[str] = set()
 
 
 @pytest.mark.parametrize("label, texts", [(1, POSITIVE), (0, NEGATIVE)], ids=["positive", "negative"])

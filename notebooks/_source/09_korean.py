@@ -603,7 +603,7 @@ plt.show()
 # 숫자를 보면 두 가지가 드러납니다.
 #
 # - **리뷰 15만 개가 주는 것.** 라벨 있는 리뷰 십몇만 개와 라벨 없는 리뷰 수십만 개, CPU로 수십 분. 이만큼으로 작은 BERT는 기준 모델 근처까지 옵니다. 위에서 어느 쪽이 앞서든 차이는 몇 점이 안 됩니다. 웃음(ㅋㅋ), 울음(ㅠㅠ), 부정, 띄어쓰기 없음 같은 종류별로 나눈 표를 보면 어느 한 종류의 리뷰에서만 유난히 약한지도 알 수 있습니다. 이 정도 데이터에서는 "어떤 글자 조각이 나오는가"만 세는 모델도 강합니다.
-# - **사전학습이 사 주는 것.** 공개된 한국어 BERT들은 수십억 단어 규모의 한국어 글로 오랫동안 사전학습한 다음 NSMC로 미세 조정해서 89~91%에 이릅니다. 이 숫자는 우리가 빼 둔 영화가 아니라 NSMC의 공식 시험 세트에서 잰 것이라 정확히 같은 비교는 아니지만, 차이의 크기는 가늠할 수 있습니다. 그 몇 점은 라벨이 아니라, 리뷰가 아닌 수많은 글에서 배운 단어의 뜻과 문장 구조에서 옵니다. 우리 모델의 사전학습은 리뷰만으로 20분쯤이었습니다.
+# - **사전학습이 사 주는 것.** 공개된 한국어 BERT들은 수십억 단어 규모의 한국어 글로 오랫동안 사전학습한 다음 NSMC로 미세 조정해서 89~91%에 이릅니다. 이 숫자는 우리가 빼 둔 영화가 아니라 NSMC의 공식 시험 세트에서 잰 것이라 정확히 같은 비교는 아니지만, 차이의 크기는 가늠할 수 있습니다. 그 몇 점은 라벨이 아니라, 리뷰가 아닌 수많은 글에서 배운 단어의 뜻과 문장 구조에서 옵니다. 우리 모델의 사전학습은 리뷰만으로 30분이 채 안 걸렸습니다(리뷰 54만 개를 한 번 읽기).
 #
 # 그러니 라벨만 필요하다면 이 데이터에서는 n-그램 모델이 더 싸고 충분한 도구일 수 있습니다. 이 키트가 작은 BERT를 싣는 이유는 정확도보다 **열어 볼 수 있다**는 데 있습니다. 한국어 어휘의 토큰, 어텐션, 로짓을 영어 모델과 똑같은 방법으로 들여다볼 수 있습니다.
 #
@@ -615,7 +615,7 @@ plt.show()
 # The numbers show two things.
 #
 # - **What 150,000 reviews give.** Some 135,000 labelled reviews, a few hundred thousand unlabelled ones and tens of minutes of CPU bring the small BERT close to the baseline. Whichever is ahead above, the gap is a few points at most. The table of slices (laughter ㅋㅋ, crying ㅠㅠ, negation, no spaces) tells whether one kind of review is a special weakness. With this much data, a model that only counts which letter pieces occur is strong.
-# - **What pre-training buys.** Published Korean BERTs, pre-trained for a long time on Korean text of billions of words and then fine-tuned on NSMC, reach 89-91%. That was measured on NSMC's official test set, not on our held-out movies, so it is not an exact comparison, but it gives the size of the gap. Those extra points come not from labels but from the meaning of words and the structure of sentences learned from a great deal of text that is not reviews. Our model's pre-training took about twenty minutes, on reviews only.
+# - **What pre-training buys.** Published Korean BERTs, pre-trained for a long time on Korean text of billions of words and then fine-tuned on NSMC, reach 89-91%. That was measured on NSMC's official test set, not on our held-out movies, so it is not an exact comparison, but it gives the size of the gap. Those extra points come not from labels but from the meaning of words and the structure of sentences learned from a great deal of text that is not reviews. Our model's pre-training took less than half an hour, on reviews only (one pass over 540,000 reviews).
 #
 # So when only the label matters, the n-gram model may be the cheaper and sufficient tool for this data. The kit ships the small BERT not for its accuracy but because it can be **opened up**: the tokens of a Korean vocabulary, the attention and the logits can be studied exactly as the English model's.
 #

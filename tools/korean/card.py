@@ -227,9 +227,11 @@ def write_model_card(out: Path, metrics: dict) -> None:
     lines += [f"| {r} | `{o}` | {a} | {t} |" for r, o, a, t in RECIPE_TRIALS]
     lines += ["", RECIPE_CHOICE, "",
               "Rebuild: `python tools/train_korean.py --data /work/shared/data/nsmc --out lesson_lib/weights/ko-bert-nsmc`"
-              f" ({times['total'] / 60:.0f} min here). With the same seed and thread count every step is deterministic (the tests "
-              "check this bit for bit on a 320-review sample); a second full run to confirm the numbers was not "
-              "made for lack of time.", ""]
+              f" ({times['total'] / 60:.0f} min here). With the same seed and thread count every training step is deterministic "
+              "(the tests check this bit for bit on a 320-review sample), but the WordPiece trainer breaks ties between "
+              "equally frequent tokens in no fixed order, so on the full data a few tokens at the vocabulary's cut-off "
+              "can differ from run to run (8 of 30000 between two runs of different recipes here), and the weights "
+              "with them; the same recipe twice in full was not run for lack of time.", ""]
     (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -264,12 +266,17 @@ RECIPE_TRIALS: tuple = (
      "stronger n-gram teacher (88.1%), vocabulary 12000, dropout 0.1",
      f"{SMALL} --pretrain-batch 512 --distill-epochs 2 --distill-batch 512 --distill-lr 5e-4 --teacher nb",
      "86.1% (85.8% after 1 epoch)", "63 min, 2 threads"),
-    ("**the same with a 30000-token vocabulary and no dropout (shipped)**",
-     "(the defaults) = the row above with --vocab-size 30000 --dropout 0 --threads 1",
-     "**87.3%** (87.1% after 1 epoch)", "54 min, 1 thread"),
-    ("the shipped recipe with 3 epochs of distillation: all twenty clear sentences of the tests right, "
-     "P(target sentence) 0.987; not shipped (measured while the shipped files were being tested)",
-     "--distill-epochs 3 --threads 2", "87.0% (86.9% after 2 epochs)", "42 min, 2 threads"),
+    ("the same with a 30000-token vocabulary and no dropout (shipped from 2026-12-01 15:00 to 18:45): one of "
+     "the twenty clear sentences wrong (\"정말 지루한 영화였어요\" at P(POSITIVE) 0.56)",
+     "the row above with --vocab-size 30000 --dropout 0 --threads 1",
+     "87.3% (87.1% after 1 epoch)", "54 min, 1 thread"),
+    ("that recipe with 3 epochs of distillation: all twenty clear sentences right, P(target sentence) 0.987; "
+     "not shipped",
+     "--pretrain-epochs 0.5 --distill-epochs 3 --threads 2", "87.0% (86.9% after 2 epochs)", "42 min, 2 threads"),
+    ("**that recipe with twice the masked-LM pre-training, 1 epoch (shipped)**: all twenty clear sentences "
+     "right (the closest: \"정말 지루한 영화였어요\" at P 0.32), P(target sentence) 0.990",
+     "(the defaults) = --pretrain-epochs 1.0, the rest as two rows up",
+     "**87.3%** (87.0% after 1 epoch)", "56 min, 1 thread"),
     ("first 30k rows of each file only: fine-tuned 2 epochs / masked-LM 2 epochs first / baseline",
      f"--limit 30000 {SMALL} --epochs 2 [--pretrain-epochs 2]", "81.6% / 81.1% / 85.0%", "9 / 12 min"),
 )
@@ -284,12 +291,15 @@ RECIPE_CHOICE = (
     "an embedding is a lookup), and without dropout the small student fits its teacher better: 87.1% after "
     "one epoch, 87.3% after two, the first recipe above the baseline (by 0.2 points, less than one standard "
     "error; the two changes were made together, so their shares are not measured apart). It is 17 MB, "
-    "inside the 20 MB budget. What the larger vocabulary costs: of the twenty clear sentences in "
-    "tests/test_korean_model.py it gets one wrong (the 12000-token model had all twenty): \"정말 지루한 "
-    "영화였어요\" at P(POSITIVE) 0.56, because 영화였어요 is one token, seen mostly in praise, and outweighs "
-    "지루한 (\"정말 지루한 영화\": 0.03). A third epoch of distillation gets all twenty right but scores "
-    "87.0%, level with the baseline; the two runs differ by less than one standard error, and the one "
-    "above the baseline ships. Averaging the fine-tuned BERT with the n-gram model made a worse teacher "
+    "inside the 20 MB budget. What the larger vocabulary cost at first: of the twenty clear sentences in "
+    "tests/test_korean_model.py that model got one wrong (the 12000-token model had all twenty): \"정말 지루한 "
+    "영화였어요\" at P(POSITIVE) 0.56, because 영화였어요 is one token, seen mostly in praise, and outweighed "
+    "지루한 (\"정말 지루한 영화\": 0.03). A third epoch of distillation put it right but scored 87.0%; a "
+    "full epoch of masked-LM pre-training instead of half an epoch (26 minutes instead of 22; both runs shared "
+    "the machine with other jobs) put it right (P 0.32, still the closest of the twenty) and kept 87.3%: 영화였어요 has more "
+    "contexts behind its embedding before the teacher's labels arrive, which is our reading, not a "
+    "measurement. So the shipped model is that run. Its lead over the baseline is 0.2 points, less than one "
+    "standard error (0.28). Averaging the fine-tuned BERT with the n-gram model made a worse teacher "
     "(86.5% < 87.1%), and a wider, deeper student (3x192) took twice as long for no gain. Not affordable "
     "on a 2-core CPU in an hour, and so not measured: masked-LM pre-training for hours rather than minutes."
 )
