@@ -338,6 +338,7 @@ def test_environment(environ) -> dict:
     # TMPDIR on every system, Windows programs read TEMP and TMP.
     tmp = str(empty_folder(run / "tmp"))
     env.update(TMPDIR=tmp, TEMP=tmp, TMP=tmp)
+    env["KIT_TEST_TMP"] = tmp  # the folder is the kit's alone: conftest.py empties it when the run ends
     return env
 
 

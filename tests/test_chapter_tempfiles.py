@@ -16,6 +16,7 @@ folder of its own, emptied by the next run, for what a killed kernel still leave
 from __future__ import annotations
 
 import ast
+import tempfile
 import os
 import sys
 from pathlib import Path
@@ -153,3 +154,31 @@ def test_nbval_stops_a_kernel_so_that_its_temporary_folders_go(tmp_path, monkeyp
     finally:
         kernel.stop()
     assert list(tmp.iterdir()) == []  # the finaliser ran: the kernel exited normally
+
+
+def _root_conftest():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_kit_run_leaves_only_pytests_folders(tmp_path, monkeypatch):
+    own = tmp_path / "kit-tmp"
+    (own / "tmpab12cd" / "model").mkdir(parents=True)  # what a killed kernel left
+    (own / "tmpab12cd" / "model" / "model.safetensors").write_bytes(b"0" * 100)
+    (own / "loose.txt").write_text("x")
+    (own / "pytest-of-me" / "pytest-0").mkdir(parents=True)
+    hook = _root_conftest().pytest_sessionfinish
+    monkeypatch.setattr(tempfile, "tempdir", str(own))
+    monkeypatch.delenv("KIT_TEST_TMP", raising=False)
+    hook(None, 0)
+    assert len(list(own.iterdir())) == 3  # not a kit run: nothing touched
+    monkeypatch.setenv("KIT_TEST_TMP", str(tmp_path))  # a kit folder that is not the temporary folder
+    hook(None, 0)
+    assert len(list(own.iterdir())) == 3
+    monkeypatch.setenv("KIT_TEST_TMP", str(own))
+    hook(None, 0)
+    assert [p.name for p in own.iterdir()] == ["pytest-of-me"]

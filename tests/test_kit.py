@@ -160,6 +160,7 @@ def test_test_environment_is_offline_with_an_empty_hub_cache_and_temporary_folde
     run = venv / "kit-test-run"  # the kit's own folder, inside the environment folder
     assert Path(env["HF_HOME"]) == run / "hf-home"
     assert env["TMPDIR"] == env["TEMP"] == env["TMP"] == str(run / "tmp")  # POSIX reads TMPDIR, Windows TEMP/TMP
+    assert env["KIT_TEST_TMP"] == env["TMPDIR"]  # tells conftest.py the folder is the kit's to empty
     assert sorted(path.name for path in run.iterdir()) == ["hf-home", "tmp"]
     assert not any((run / "hf-home").iterdir()) and not any((run / "tmp").iterdir())
 
