@@ -16,9 +16,9 @@ folder of its own, emptied by the next run, for what a killed kernel still leave
 from __future__ import annotations
 
 import ast
-import tempfile
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
