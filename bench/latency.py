@@ -108,18 +108,19 @@ def measure(folder, seed_reps: int = 100, big_reps: int = 25, log=print, process
     summary = {"threads": first["threads"], "tf_default_attn": first["tf_default_attn"], "processes": processes,
                "cases": []}
     for key, case in first["cases"].items():
-        ll = [t for r in runs for t in r["cases"][key]["times"]["lesson_lib"]]
-        tf = [t for r in runs for t in r["cases"][key]["times"]["transformers"]]
-        by_process = [median([a / b for a, b in zip(r["cases"][key]["times"]["lesson_lib"],
-                                                    r["cases"][key]["times"]["transformers"])]) for r in runs]
+        same = [r["cases"][key] for r in runs]  # this case in every process
+        ll = [t for c in same for t in c["times"]["lesson_lib"]]
+        tf = [t for c in same for t in c["times"]["transformers"]]
+        ratios = [[a / b for a, b in zip(c["times"]["lesson_lib"], c["times"]["transformers"])] for c in same]
+        by_process = [median(r) for r in ratios]
         row = {
             "batch": case["batch"], "attentions": case["attentions"], "shape": case["shape"],
             "lesson_ms": median(ll) * 1e3, "transformers_ms": median(tf) * 1e3,
-            "ratio": median([a / b for a, b in zip(ll, tf)]), "reps": len(ll),
+            "ratio": median([x for r in ratios for x in r]), "reps": len(ll),
             "process_ratios": [round(x, 3) for x in by_process],
-            "max_logit_diff": max(r["cases"][key]["max_logit_diff"] for r in runs),
+            "max_logit_diff": max(c["max_logit_diff"] for c in same),
             "max_attention_diff": None if case["max_attention_diff"] is None
-            else max(r["cases"][key]["max_attention_diff"] for r in runs),
+            else max(c["max_attention_diff"] for c in same),
         }
         summary["cases"].append(row)
         log(f"  latency {case['batch']:7} attentions={case['attentions']!s:5}: lesson_lib {row['lesson_ms']:.1f} ms, "

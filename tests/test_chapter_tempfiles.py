@@ -143,7 +143,7 @@ def test_nbval_stops_a_kernel_so_that_its_temporary_folders_go(tmp_path, monkeyp
     tmp = tmp_path / "kernel-tmp"
     tmp.mkdir()
     monkeypatch.setenv("TMPDIR", str(tmp))  # the kernel inherits the environment of this process
-    monkeypatch.setenv("TORCHINDUCTOR_CACHE_DIR", str(tmp_path / "inductor"))
+    monkeypatch.setenv("TORCHINDUCTOR_CACHE_DIR", str(tmp_path / "inductor"))  # torch's own folder, as above
     kernel = RunningKernel("python3", cwd=str(tmp_path))
     try:
         msg_id = kernel.execute_cell_input(
