@@ -90,6 +90,29 @@ def test_korean_text_goes_to_the_korean_model_and_says_so(tiny_bert):
     assert view.reader == "ko" and view.png == korean_png and view.tokens.value.startswith("<code>lesson-lib/ko-bert-nsmc")
 
 
+def test_a_korean_model_given_by_name_loads_with_the_first_hangul_text(tiny_bert, tmp_path):
+    """korean="lesson-lib/ko-bert-nsmc" costs nothing until a Hangul text needs it; a wrong name fails at once."""
+    import pytest
+
+    from lesson_lib import KOREAN_MODEL
+    from lesson_lib.errors import CheckpointError, LessonError
+
+    view = ClassifyView(tiny_bert, _tokenizer(), text="good", korean=KOREAN_MODEL, lang="en")
+    assert view.reader == "en" and view.models["ko"] == KOREAN_MODEL  # a name, not yet a model
+    view.text.value = "이 영화 정말 재미있어요"
+    model, tok = view.models["ko"]
+    assert view.reader == "ko" and model.name_or_path == KOREAN_MODEL and tok("영화")["input_ids"][0] == tok.cls_token_id
+    assert view.tokens.value.startswith("<code>lesson-lib/ko-bert-nsmc: 6 tokens:")
+    view.text.value = "정말 별로예요"  # loaded once: the same objects serve the next Korean text
+    assert view.models["ko"][0] is model
+
+    (tmp_path / "weights.txt").write_text("not a folder")
+    with pytest.raises(CheckpointError):
+        ClassifyView(tiny_bert, _tokenizer(), korean=tmp_path / "weights.txt")
+    with pytest.raises(LessonError):
+        ClassifyView(tiny_bert, _tokenizer(), korean=str(tmp_path / "no such folder" / "x" / "y"))
+
+
 def test_without_korean_a_korean_sentence_stays_with_the_one_model(tiny_bert):
     view = ClassifyView(tiny_bert, _tokenizer(), text="이 영화 정말 재미있어요", lang="ko")
     assert view.reader == "en" and repr(view) == "ClassifyView(labels=['LABEL_0', 'LABEL_1'], lang='ko')"

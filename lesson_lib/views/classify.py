@@ -73,15 +73,30 @@ def pick_model(text: str, languages) -> str:
 
 
 def _korean_pair(korean):
-    """``korean=`` as (model, tokenizer): a pair is taken as it is, a name or folder is loaded with the Auto classes."""
-    if isinstance(korean, (str, os.PathLike)):
-        from ..models import AutoModelForSequenceClassification
-        from ..tokenize import AutoTokenizer
+    """``korean=`` as (model, tokenizer), or as a name or folder that is loaded when a Hangul text first needs it.
 
-        return AutoModelForSequenceClassification.from_pretrained(korean), AutoTokenizer.from_pretrained(korean)
+    A pair is taken as it is. A name is only looked up now (``hub.resolve``: a wrong name fails here,
+    with the hub's own message), and loaded with the Auto classes by :func:`_loaded` later: a class that
+    never types Hangul into the box never pays for a second model (chapter 00's kernel: 20-30 MB).
+    """
+    if isinstance(korean, (str, os.PathLike)):
+        from ..hub import resolve
+
+        resolve(str(korean))
+        return korean
     if not (isinstance(korean, (tuple, list)) and len(korean) == 2):
         raise InputTypeError("error.classify.korean_type", type=type(korean).__name__)
     return tuple(korean)
+
+
+def _loaded(pair):
+    """(model, tokenizer) for a pair or a name from :func:`_korean_pair`."""
+    if isinstance(pair, tuple):
+        return pair
+    from ..models import AutoModelForSequenceClassification
+    from ..tokenize import AutoTokenizer
+
+    return AutoModelForSequenceClassification.from_pretrained(pair), AutoTokenizer.from_pretrained(pair)
 
 
 SENTENCE_COLUMNS = 70  # the sentence over the bars, cut with "…" beyond this (Hangul counts 2): a figure is not a text box
@@ -131,10 +146,15 @@ class ClassifyView(View):
         self.text.observe(self._refresh, "value")
         self._refresh()
 
+    def _pair(self, reader: str):
+        """The (model, tokenizer) of ``reader``, loading a Korean model given by name on first use."""
+        self.models[reader] = _loaded(self.models[reader])
+        return self.models[reader]
+
     @property
     def labels(self) -> list[str]:
         """The label names of the model that read the current text."""
-        model = self.models[self.reader][0]
+        model = self._pair(self.reader)[0]
         return label_names(model.config.id2label, model.config.num_labels)
 
     def _state(self):
@@ -145,7 +165,7 @@ class ClassifyView(View):
         text = self._state()
         _check_texts([text])
         self.reader = pick_model(text, self.models)
-        model, tokenizer = self.models[self.reader]
+        model, tokenizer = self._pair(self.reader)
         tokens = _real_tokens(tokenizer([text], truncation=True), tokenizer, 0)
         line = token_line(tokens, self.lang)
         if len(self.models) > 1:  # two models: say which one read this text
@@ -153,7 +173,7 @@ class ClassifyView(View):
         self.tokens.value = "<code>" + html.escape(line) + "</code>"
 
     def _figure(self):
-        model, tokenizer = self.models[self.reader]
+        model, tokenizer = self._pair(self.reader)
         probs, _ = classify(model, tokenizer, [self._state()])
         return render_prediction(probs[0], self.labels, text=self._state(), lang=self.lang)
 
