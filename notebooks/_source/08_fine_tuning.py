@@ -36,7 +36,7 @@
 # | 38-46분 | `Trainer`로 같은 학습, `TrainingArguments`와 학습률 스케줄 |
 # | 46-50분 | 연습 3, 정리 |
 #
-# 짧은 수업(30분)에서는 "한국어 모델로 같은 루프"의 두 셀과 위젯, 그리고 "🤗 Transformers에서는" 절을 건너뛰세요. `Trainer` 절은 학습 루프 셀 바로 다음에 실행해야 합니다(학습 전 가중치 `start`를 씁니다).
+# 짧은 수업(30분)에서는 "한국어 모델로 같은 루프"의 두 셀과 위젯, 그리고 그 한국어 모델을 쓰는 "🤗 Transformers에서는" 절을 건너뛰세요. `Trainer` 절은 학습 루프 셀 바로 다음에 실행해야 합니다(학습 전 가중치 `start`를 씁니다).
 
 # %% [md en]
 # ## This chapter
@@ -62,7 +62,7 @@
 # | 38-46 | the same training with `Trainer`, `TrainingArguments` and the learning-rate schedule |
 # | 46-50 | exercise 3, summary |
 #
-# In a short lesson (30 minutes), skip the two cells and the widget of "The same loop with a Korean model" and the "In 🤗 Transformers" section. Run the `Trainer` section right after the training loop: it uses `start`, the weights from before training.
+# In a short lesson (30 minutes), skip the two cells and the widget of "The same loop with a Korean model" and the "In 🤗 Transformers" section, which uses that Korean model. Run the `Trainer` section right after the training loop: it uses `start`, the weights from before training.
 
 # %% [md ko]
 # ## 데이터: 직접 쓴 문장 160개
@@ -680,7 +680,7 @@ assert len(trainer_losses) == len(losses) and largest < 1e-6  # [ko] Trainer가 
 # %% [md ko]
 # ## 🤗 Transformers에서는
 #
-# `Trainer`, `TrainingArguments`, `train_sampling_strategy`, `log_history` 같은 이름과 기본값은 🤗 Transformers에서도 그대로입니다. 이 장에서 미세 조정한 모델을 폴더에 저장하고, 두 라이브러리의 `Trainer`가 그 폴더에서 시작해 같은 데이터를 같은 순서로(`"sequential"`) 네 스텝 학습하게 해 봅시다. 학습률 스케줄(선형 감소)과 기울기 자르기(1.0)는 둘 다 기본값입니다.
+# `Trainer`, `TrainingArguments`, `train_sampling_strategy`, `log_history` 같은 이름과 기본값은 🤗 Transformers에서도 그대로입니다. 이 장에서 미세 조정한 한국어 모델을 폴더에 저장하고, 두 라이브러리의 `Trainer`가 그 폴더에서 시작해 같은 한국어 문장 64개를 같은 순서로(`"sequential"`) 네 스텝 학습하게 해 봅시다. 한국어 모델을 쓰는 까닭은 크기입니다. 영어 모델 크기의 모델 두 개에 🤗 Transformers 자신의 모듈(약 85 MB)까지 더하면 커널 메모리가 600 MB를 넘습니다. 학습률 스케줄(선형 감소)과 기울기 자르기(1.0)는 둘 다 기본값입니다.
 #
 # 드롭아웃은 끕니다. 두 `Trainer` 모두 드롭아웃 마스크를 PyTorch의 전역 난수 생성기에서 뽑는데, 🤗 Transformers는 데이터를 불러올 때도 같은 생성기에서 난수를 꺼냅니다(PyTorch의 `DataLoader`가 에포크를 시작할 때마다 하나씩). 그래서 드롭아웃을 켜 두면 첫 스텝부터 마스크가 달라지고 손실도 달라집니다. 드롭아웃을 끄면 무작위로 정해지는 것이 남지 않아 손실이 같아집니다.
 #
@@ -689,7 +689,7 @@ assert len(trainer_losses) == len(losses) and largest < 1e-6  # [ko] Trainer가 
 # %% [md en]
 # ## In 🤗 Transformers
 #
-# The names and defaults, `Trainer`, `TrainingArguments`, `train_sampling_strategy`, `log_history`, are the same in 🤗 Transformers. Save the model this chapter fine-tuned to a folder, and let both libraries' `Trainer` start from that folder and train four steps on the same data in the same order (`"sequential"`). The learning-rate schedule (linear decay) and gradient clipping (1.0) are both left at their defaults.
+# The names and defaults, `Trainer`, `TrainingArguments`, `train_sampling_strategy`, `log_history`, are the same in 🤗 Transformers. Save the Korean model this chapter fine-tuned to a folder, and let both libraries' `Trainer` start from that folder and train four steps on the same 64 Korean sentences in the same order (`"sequential"`). Why the Korean model: its size. Two models of the English one's size, plus 🤗 Transformers' own modules (about 85 MB), would take the kernel's memory above 600 MB. The learning-rate schedule (linear decay) and gradient clipping (1.0) are both left at their defaults.
 #
 # Dropout is off. Both trainers draw their dropout masks from PyTorch's global random generator, but 🤗 Transformers draws from that generator while loading data as well (PyTorch's `DataLoader` takes one number at the start of every epoch). With dropout on, the masks differ from the first step, and so do the losses. With dropout off, nothing is left to chance and the losses agree.
 #
@@ -702,8 +702,9 @@ transformers.logging.set_verbosity_error()  # [ko] 저장되는 출력에 불러
 transformers.logging.disable_progress_bar()  # [ko] 불러오기 막대는 시간을 저장합니다 [en] its loading bar would store times
 del trainer, start  # [ko] 모델이 둘 더 옵니다: 앞의 둘이 쓰던 메모리를 비웁니다 [en] two more models are coming: free the memory of the last two
 folder = Path(scratch.name) / "fine_tuned"  # [ko] Trainer 셀에서 만든 임시 폴더 안 [en] inside the temporary folder of the Trainer cell
-model.save_pretrained(folder)
-tok.save_pretrained(folder)
+ko_model.save_pretrained(folder)
+ko_tok.save_pretrained(folder)
+ko_train_set = [{**ko_tok(r["text"]), "label": int(r["label"])} for r in ko_train]  # [ko] 토큰화한 한국어 예제 [en] the Korean examples, tokenized
 
 
 def four_steps(library, **settings):
@@ -711,11 +712,11 @@ def four_steps(library, **settings):
     twin = library.AutoModelForSequenceClassification.from_pretrained(
         folder, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
     for name, param in twin.named_parameters():
-        param.requires_grad = name.startswith(TRAINABLE)  # [ko] 위와 같은 층을 동결 [en] the same frozen layers as above
+        param.requires_grad = name.startswith(KO_TRAINABLE)  # [ko] 위와 같은 층을 동결 [en] the same frozen layers as above
     args = library.TrainingArguments(str(folder.parent / library.__name__), max_steps=4, learning_rate=LR,
                                      per_device_train_batch_size=BATCH_SIZE, train_sampling_strategy="sequential",
                                      seed=SEED, logging_steps=1, save_strategy="no", **settings)
-    steps = library.Trainer(twin, args, train_dataset=train_set,
+    steps = library.Trainer(twin, args, train_dataset=ko_train_set,
                             processing_class=library.AutoTokenizer.from_pretrained(folder))
     if library is transformers:
         steps.remove_callback(transformers.PrinterCallback)  # [ko] 로그 줄마다 시간까지 출력하기 때문에 [en] it would print every log line, times included
