@@ -251,10 +251,14 @@ def details(data: dict) -> str:
     if "memory" in data:
         m = data["memory"]["result"]
         parts.append("### 5. Peak RSS of the kernel per chapter (VmHWM, notebooks/en, executed with nbclient)\n")
-        parts.append("| notebook | peak RSS | run time |")
-        parts.append("|---|---|---|")
+        parts.append("PSS and private memory (`RssAnon`) are the largest values read between cells. RSS also "
+                     "counts pages of shared libraries that the page cache happens to hold: just after an "
+                     "install it reads up to ~110 MB more, with the same private memory (bench/peak_memory.py).\n")
+        parts.append("| notebook | peak RSS | PSS | private | run time |")
+        parts.append("|---|---|---|---|---|")
         for name, r in m["per_notebook"].items():
-            parts.append(f"| {name} | {r['peak_rss_mb']:.0f} MB | {r['seconds']:.0f} s |")
+            pss, anon = (f"{r[k]:.0f} MB" if k in r else "" for k in ("max_pss_mb", "max_anon_mb"))
+            parts.append(f"| {name} | {r['peak_rss_mb']:.0f} MB | {pss} | {anon} | {r['seconds']:.0f} s |")
         parts.append("")
     if "explain" in data:
         e = data["explain"]["result"]
