@@ -277,6 +277,9 @@ RECIPE_TRIALS: tuple = (
      "right (the closest: \"정말 지루한 영화였어요\" at P 0.32), P(target sentence) 0.990",
      "(the defaults) = --pretrain-epochs 1.0, the rest as two rows up",
      "**87.3%** (87.0% after 1 epoch)", "56 min, 1 thread"),
+    ("the shipped recipe with 3 epochs of distillation instead of 2: \"정말 지루한 영화였어요\" wrong again "
+     "(P 0.67), P(target sentence) 0.989; not shipped",
+     "--distill-epochs 3", "87.2% (87.3% after 1 epoch, 87.0% after 2)", "67 min, 1 thread"),
     ("first 30k rows of each file only: fine-tuned 2 epochs / masked-LM 2 epochs first / baseline",
      f"--limit 30000 {SMALL} --epochs 2 [--pretrain-epochs 2]", "81.6% / 81.1% / 85.0%", "9 / 12 min"),
 )
@@ -300,6 +303,7 @@ RECIPE_CHOICE = (
     "contexts behind its embedding before the teacher's labels arrive, which is our reading, not a "
     "measurement. So the shipped model is that run. Its lead over the baseline is 0.2 points, less than one "
     "standard error (0.28). Averaging the fine-tuned BERT with the n-gram model made a worse teacher "
-    "(86.5% < 87.1%), and a wider, deeper student (3x192) took twice as long for no gain. Not affordable "
+    "(86.5% < 87.1%), a third epoch of distillation on top of the shipped recipe gave 87.2% with one of the "
+    "twenty sentences wrong again, and a wider, deeper student (3x192) took twice as long for no gain. Not affordable "
     "on a 2-core CPU in an hour, and so not measured: masked-LM pre-training for hours rather than minutes."
 )
