@@ -280,6 +280,10 @@ RECIPE_TRIALS: tuple = (
     ("the shipped recipe with 3 epochs of distillation instead of 2: \"정말 지루한 영화였어요\" wrong again "
      "(P 0.67), P(target sentence) 0.989; not shipped",
      "--distill-epochs 3", "87.2% (87.3% after 1 epoch, 87.0% after 2)", "67 min, 1 thread"),
+    ("the shipped recipe with a third layer (4.46M parameters, 17.0 MB): all twenty clear sentences right "
+     "(the closest: \"정말 지루한 영화였어요\" at P 0.48), P(target sentence) 0.984; not shipped yet (measured "
+     "at the end of a session: chapters and tests not yet rebuilt on it)",
+     "--num-hidden-layers 3", "87.5% (87.5% after 1 epoch)", "63 min, 1 thread"),
     ("first 30k rows of each file only: fine-tuned 2 epochs / masked-LM 2 epochs first / baseline",
      f"--limit 30000 {SMALL} --epochs 2 [--pretrain-epochs 2]", "81.6% / 81.1% / 85.0%", "9 / 12 min"),
 )
