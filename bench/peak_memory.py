@@ -30,25 +30,12 @@ import time
 from pathlib import Path
 
 
-def _vm_hwm_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+def _proc_mb(path: str, field: str) -> float:
+    """One ``Field:  N kB`` line of a /proc file, in MB (VmHWM, RssAnon: status; Pss: smaps_rollup)."""
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for pid {pid}")
-
-
-def _anon_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no RssAnon for pid {pid}")
-
-
-def _pss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no Pss for pid {pid}")
+    raise RuntimeError(f"no {field} in {path}")
 
 
 def _child(paths: list[str]) -> None:
@@ -70,8 +57,9 @@ def _child(paths: list[str]) -> None:
             max_pss = max_anon = 0.0
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
-                max_pss, max_anon = max(max_pss, _pss_mb(pid)), max(max_anon, _anon_mb(pid))
-            peak = _vm_hwm_mb(pid)
+                max_pss = max(max_pss, _proc_mb(f"/proc/{pid}/smaps_rollup", "Pss"))
+                max_anon = max(max_anon, _proc_mb(f"/proc/{pid}/status", "RssAnon"))
+            peak = _proc_mb(f"/proc/{pid}/status", "VmHWM")
         out[path.name] = {"peak_rss_mb": peak, "max_pss_mb": max_pss, "max_anon_mb": max_anon,
                           "seconds": time.perf_counter() - t0, "kernel_exe": exe}
         sys.stderr.write(f"{path.name}: {peak:.0f} MB\n")
