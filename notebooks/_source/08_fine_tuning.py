@@ -491,6 +491,8 @@ assert after["en"] > before["en"]
 # 그다음 위와 똑같은 네 줄로, 이번에는 한국어 학습 문장 64개만으로 학습합니다. 에포크 수, 학습률, 배치 크기도 위와 같고, 동결하는 곳도 같습니다(마지막 층, 풀러, 분류기만 학습).
 #
 # 정확도는 두 곳에서 잽니다. 위와 같은 한국어 시험 문장 16개, 그리고 `lesson_lib/data/nsmc_heldout.tsv`의 실제 영화 리뷰 200개입니다. 이 리뷰들은 `KOREAN_MODEL`을 학습할 때 빼 둔 영화에서만 뽑았으므로, 모델이 한 번도 보지 못한 글입니다.
+#
+# 학습 전의 정확도가 0.5에서 멀리 떨어져 있어도 놀라지 마세요. 이 몸통의 벡터는 이미 긍정과 부정을 갈라 놓았으므로, 무작위 방향 하나는 대개 그 갈림과 같은 쪽이나 반대쪽을 가리킵니다. 어느 쪽일지는 뽑기 운입니다. 셀의 `torch.manual_seed(SEED)`를 예를 들어 `torch.manual_seed(1)`로 바꿔 다시 실행해 보세요.
 
 # %% [md en]
 # ## The same loop with a Korean model
@@ -499,6 +501,8 @@ assert after["en"] > before["en"]
 # Then the same four lines train it, this time on the 64 Korean training sentences only: the same number of epochs, learning rate and batch size as above, and the same parts frozen (only the last layer, the pooler and the classifier train).
 #
 # The accuracy is measured in two places: the same 16 Korean test sentences as above, and 200 real movie reviews in `lesson_lib/data/nsmc_heldout.tsv`. These were drawn only from the movies kept out of `KOREAN_MODEL`'s training, so the model has never seen them.
+#
+# Do not be surprised if the accuracy before training is far from 0.5. This body's vectors already separate positive from negative, so a random direction mostly points along that separation or against it; which of the two is the luck of the draw. Change the cell's `torch.manual_seed(SEED)` to, say, `torch.manual_seed(1)` and run it again to see.
 
 # %%
 from lesson_lib import KOREAN_MODEL
@@ -507,6 +511,7 @@ ko_tok = AutoTokenizer.from_pretrained(KOREAN_MODEL)
 ko_model = AutoModelForSequenceClassification.from_pretrained(KOREAN_MODEL)
 # [ko] 학습된 분류기를 버리고 새로 뽑습니다: 몸통만 사전학습된 그대로 남습니다
 # [en] throw the trained classifier away and draw a new one: only the body stays as it was trained
+torch.manual_seed(SEED)  # [ko] 무작위로 뽑는 분류기: 실행할 때마다 같은 것으로 [en] the random classifier: the same draw on every run
 with torch.no_grad():
     ko_model.classifier.weight.normal_(0.0, ko_model.config.initializer_range)
     ko_model.classifier.bias.zero_()

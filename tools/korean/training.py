@@ -28,7 +28,7 @@ class TrainConfig:
 
     vocab_size: int = 30000  # whole words and endings as tokens: 87.1% after 1 distillation epoch (12000: 85.8%)
     hidden_size: int = 128
-    num_hidden_layers: int = 2
+    num_hidden_layers: int = 3  # 87.5% with all twenty clear sentences right; 2 layers: 87.3%, the closest at P 0.32
     num_attention_heads: int = 2
     intermediate_size: int = 512
     dropout: float = 0.0  # hidden + attention dropout (BERT: 0.1); a small student copying a teacher underfits
