@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import math
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -149,3 +151,36 @@ def test_trainer_refuses_bad_input_by_name(tok, tmp_path):
     with raises_ours(InputValueError, "nothing to train"):
         Trainer(model, TrainingArguments(tmp_path), train_dataset=[{**tok("x"), "label": 1}],
                 processing_class=tok).train()
+
+
+FRAGMENTED_HEAP = """
+import sys
+from lesson_lib.trainer import _return_freed_memory
+
+def anon_mb():
+    line = next(l for l in open("/proc/self/status") if l.startswith("RssAnon:"))
+    return int(line.split()[1]) / 1024
+
+blocks = [bytearray(b"x" * 65536) for _ in range(2000)]  # 125 MB in 64 kB pieces, below glibc's mmap threshold
+keep = blocks[-1]  # the last piece stays, so glibc cannot simply shrink the heap from its top
+del blocks
+before = anon_mb()
+_return_freed_memory()
+print(before, anon_mb())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim: Linux only")
+def test_training_hands_freed_memory_back_to_the_system():
+    # In its own process: the test process's heap has a history of its own.
+    out = subprocess.run([sys.executable, "-c", FRAGMENTED_HEAP], capture_output=True, text=True, check=True)
+    before, after = map(float, out.stdout.split())
+    assert before - after > 100, (before, after)  # most of the 125 MB freed inside the process goes back
+
+
+def test_train_ends_by_returning_freed_memory(tok, data, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(lesson_lib.trainer, "_return_freed_memory", lambda: calls.append(1))
+    args = TrainingArguments(tmp_path, max_steps=2, per_device_train_batch_size=4, save_strategy="no")
+    Trainer(tiny_model("bert"), args, train_dataset=data, processing_class=tok).train()
+    assert calls == [1]
