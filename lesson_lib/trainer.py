@@ -437,7 +437,7 @@ def _return_freed_memory() -> None:
     inside the process for later, so a kernel that has trained stays larger than it needs to be. In
     chapter 08 this gives back about 60 MB, and the chapter's peak (in its 🤗 Transformers bridge cell,
     which comes next) falls by 40 MB: memory that the other learners' kernels on a hub can use
-    (bench/results.md, "Memory"). Transformers' ``Trainer`` does not do this; it changes no number.
+    (bench/results.md, section 5). Transformers' ``Trainer`` does not do this; it changes no number.
     """
     if not sys.platform.startswith("linux"):
         return
