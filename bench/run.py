@@ -45,6 +45,7 @@ DATA_RE = re.compile(r"<!-- bench-data\n(.*?)\n-->", re.S)
 
 TARGETS = {
     "cold": 0.40,  # ratio lesson_lib / transformers, time to first prediction
+    "korean_load": 1.0,  # s, KOREAN_MODEL's tokenizer + model after the imports (issue 14)
     "latency": 1.0,  # ratio, every case
     "widget": 100.0,  # p95 ms; 200 where the model runs again
     "widget_model": 200.0,
@@ -139,6 +140,11 @@ def table_rows(data: dict, ran: set[str]) -> list[list[str]]:
         rows.append(["1", "cold start, lesson_lib by name DEFAULT_MODEL (sha256 check)" + when("cold"),
                      _fmt_s(c["lesson_name"]["first_prediction_s"]), _fmt_s(tf), f"{c['ratio_name']:.2f}",
                      f"≤ {TARGETS['cold']:.2f}", _status(c["ratio_name"] <= TARGETS["cold"])])
+        if "korean_name" in c:  # measured since 2026-12-02
+            load = c["korean_name"]["load_s"]
+            rows.append(["1", "loading KOREAN_MODEL by name, after the imports (tokenizer + model)" + when("cold"),
+                         _fmt_s(load), "", "", f"≤ {TARGETS['korean_load']:.1f} s",
+                         _status(load <= TARGETS["korean_load"])])
     if "latency" in data:
         for case in data["latency"]["result"]["cases"]:
             what = f"forward {' x '.join(map(str, case['shape']))} " + \
@@ -204,7 +210,7 @@ def details(data: dict) -> str:
         parts.append(f"### 1. Cold start (medians of {c['reps']} runs per variant, after one warm-up run each)\n")
         parts.append("| variant | first prediction | interpreter | imports | load | tokenize + forward | peak RSS | all runs (s) |")
         parts.append("|---|---|---|---|---|---|---|---|")
-        for v in cold_start.VARIANTS:
+        for v in (v for v in cold_start.VARIANTS if v in c):
             r = c[v]
             parts.append(f"| {v} | {r['first_prediction_s']:.2f} s | {r['startup_s']:.2f} s | {r['import_s']:.2f} s | "
                          f"{r['load_s']:.2f} s | {r['predict_s']:.2f} s | {r['maxrss_mb']:.0f} MB | {r['all_s']} |")
@@ -256,7 +262,7 @@ def details(data: dict) -> str:
                      "install it reads up to ~110 MB more, with the same private memory (bench/peak_memory.py).\n")
         parts.append("| notebook | peak RSS | PSS | private | run time |")
         parts.append("|---|---|---|---|---|")
-        for name, r in m["per_notebook"].items():
+        for name, r in sorted(m["per_notebook"].items(), key=lambda kv: -kv[1]["peak_rss_mb"]):  # heaviest first, cached too
             pss, anon = (f"{r[k]:.0f} MB" if k in r else "" for k in ("max_pss_mb", "max_anon_mb"))
             parts.append(f"| {name} | {r['peak_rss_mb']:.0f} MB | {pss} | {anon} | {r['seconds']:.0f} s |")
         parts.append("")

@@ -1,14 +1,14 @@
-"""The shipped Korean model (lesson_lib.KOREAN_MODEL): loads offline, fast, and gets clear sentences right.
+"""The shipped Korean model (lesson_lib.KOREAN_MODEL): loads offline and gets clear sentences right.
 
 The twenty sentences below were written for this test before the model was trained (ten each way,
 short and clear, none from NSMC). Harder cases (sarcasm, slang, English) are measured in the
-folder's MODEL_CARD.md, not asserted here.
+folder's MODEL_CARD.md, not asserted here. How fast it loads is a benchmark figure
+(tests/test_bench_cold.py, bench/results.md section 1).
 """
 
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import torch
@@ -108,15 +108,6 @@ def test_decomposed_input_gives_the_same_answer(korean):
 
     nfc, nfd = p_positive(korean, [TARGET, unicodedata.normalize("NFD", TARGET)])
     assert abs(nfc.item() - nfd.item()) < 1e-6
-
-
-def test_loads_in_under_a_second():
-    AutoTokenizer.from_pretrained(KOREAN_MODEL)  # warm the file cache and the imports
-    AutoModelForSequenceClassification.from_pretrained(KOREAN_MODEL)
-    t = time.perf_counter()
-    AutoTokenizer.from_pretrained(KOREAN_MODEL)
-    AutoModelForSequenceClassification.from_pretrained(KOREAN_MODEL)
-    assert time.perf_counter() - t < 1.0
 
 
 def test_card_numbers_match_the_metrics():
