@@ -1,6 +1,6 @@
 """1. Cold start to the first prediction: a fresh Python process imports, loads, tokenizes, predicts.
 
-Three variants, each run in its own process, in alternating order:
+Four variants, each run in its own process, in alternating order:
 
     lesson_folder        lesson_lib  AutoTokenizer + AutoModelForSequenceClassification on the exported folder
     transformers_folder  transformers, the same classes, on the same exported folder
