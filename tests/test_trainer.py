@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import lesson_lib
-from helpers import raises_ours, tiny_model
+from helpers import ROOT, raises_ours, tiny_model
 from lesson_lib import InputTypeError, InputValueError
 from lesson_lib.trainer import DataCollatorWithPadding, Trainer, TrainingArguments
 
@@ -154,12 +154,11 @@ def test_trainer_refuses_bad_input_by_name(tok, tmp_path):
 
 
 FRAGMENTED_HEAP = """
-import sys
+from bench.peak_memory import _proc_mb
 from lesson_lib.trainer import _return_freed_memory
 
 def anon_mb():
-    line = next(l for l in open("/proc/self/status") if l.startswith("RssAnon:"))
-    return int(line.split()[1]) / 1024
+    return _proc_mb("/proc/self/status", "RssAnon")
 
 blocks = [bytearray(b"x" * 65536) for _ in range(2000)]  # 125 MB in 64 kB pieces, below glibc's mmap threshold
 keep = blocks[-1]  # the last piece stays, so glibc cannot simply shrink the heap from its top
@@ -173,7 +172,8 @@ print(before, anon_mb())
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim: Linux only")
 def test_training_hands_freed_memory_back_to_the_system():
     # In its own process: the test process's heap has a history of its own.
-    out = subprocess.run([sys.executable, "-c", FRAGMENTED_HEAP], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", FRAGMENTED_HEAP], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
     before, after = map(float, out.stdout.split())
     assert before - after > 100, (before, after)  # most of the 125 MB freed inside the process goes back
 
